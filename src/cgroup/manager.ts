@@ -1,0 +1,99 @@
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:os';
+import { getNative } from '../native/index.js';
+import { waitFor } from '../kill/wait.js';
+import { detectCgroup, type CgroupSite } from './detect.js';
+
+const EMPTY_WAIT_MS = 3000;
+
+function readPids(path: string): number[] {
+  try {
+    return readFileSync(join(path, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function populated(path: string): boolean {
+  try {
+    return /populated 1/.test(readFileSync(join(path, 'cgroup.events'), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * cgroup v2 placement and kill. Nothing escapes a cgroup: not a new session, not a scrubbed
+ * environment, not a double fork. Only used where a subtree is writable; elsewhere `create()`
+ * returns undefined and the other layers carry on.
+ */
+export class Cgroups {
+  readonly site: CgroupSite;
+  #usable: boolean;
+
+  constructor(site: CgroupSite) {
+    this.site = site;
+    this.#usable = site.writable;
+  }
+
+  static detect(): Cgroups | undefined {
+    const site = detectCgroup();
+    return site ? new Cgroups(site) : undefined;
+  }
+
+  get usable(): boolean {
+    return this.#usable;
+  }
+
+  /** A fresh, empty cgroup, or undefined when none can be made here. */
+  create(): string | undefined {
+    if (!this.#usable) return undefined;
+    const path = join(this.site.base, `curfew-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      mkdirSync(path);
+      return path;
+    } catch {
+      // Not writable after all (e.g. a read-only mount in a container): fall back silently.
+      this.#usable = false;
+      return undefined;
+    }
+  }
+
+  pids(path: string): number[] {
+    return readPids(path);
+  }
+
+  /** SIGKILL everything inside at once: cgroup.kill, or freeze, kill each, thaw, until empty. */
+  killAll(path: string): void {
+    if (this.site.hasKill && existsSync(join(path, 'cgroup.kill'))) {
+      writeFileSync(join(path, 'cgroup.kill'), '1');
+      return;
+    }
+    const native = getNative();
+    try {
+      writeFileSync(join(path, 'cgroup.freeze'), '1');
+      for (const pid of readPids(path)) native.signalPid(pid, constants.signals.SIGKILL);
+    } finally {
+      writeFileSync(join(path, 'cgroup.freeze'), '0');
+    }
+  }
+
+  /** Kills what is left, waits until `populated 0`, and removes the directory. */
+  async remove(path: string | undefined): Promise<string[]> {
+    if (!path || !existsSync(path)) return [];
+    const emptied = await waitFor(() => {
+      if (!populated(path)) return true;
+      this.killAll(path);
+      return false;
+    }, EMPTY_WAIT_MS);
+    if (!emptied) return [`cgroup ${path} still populated after ${EMPTY_WAIT_MS} ms`];
+    try {
+      rmdirSync(path);
+    } catch (error) {
+      return [`failed to remove cgroup ${path}: ${(error as Error).message}`];
+    }
+    return [];
+  }
+}

@@ -1,0 +1,95 @@
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { formatCmdline, parseStat } from './stat.js';
+import type { ProcInfo } from './types.js';
+import type { ProcSource } from './source.js';
+
+// One buffer reused for every read: a scan touches hundreds of small files, and allocating
+// per file doubles its cost.
+const buffer = Buffer.alloc(64 * 1024);
+
+// A vanished pid is not an error: it means "gone", which is what a cleanup hopes to see.
+function readSmall(path: string, limit = buffer.length): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, total, limit - total, null);
+      total += n;
+      if (n === 0 || total >= limit) break;
+    }
+    return buffer.toString('latin1', 0, total);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isPidName(name: string): boolean {
+  const c = name.charCodeAt(0);
+  return c >= 48 && c <= 57;
+}
+
+export const linuxProc: ProcSource = {
+  stat(pid) {
+    const text = readSmall(`/proc/${pid}/stat`, 1024);
+    return text === null ? null : parseStat(text);
+  },
+
+  list() {
+    const out: ProcInfo[] = [];
+    for (const name of readdirSync('/proc')) {
+      if (!isPidName(name)) continue;
+      const info = this.stat(Number(name));
+      if (info) out.push(info);
+    }
+    return out;
+  },
+
+  children(pid) {
+    const kids: number[] = [];
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return kids;
+    }
+    // Children belong to the thread that forked them, so every thread's list is read.
+    for (const tid of tasks) kids.push(...this.childrenOfTask(pid, Number(tid)));
+    return kids;
+  },
+
+  childrenOfTask(pid, tid) {
+    const text = readSmall(`/proc/${pid}/task/${tid}/children`);
+    const kids: number[] = [];
+    if (text) for (const part of text.split(' ')) if (part) kids.push(Number(part));
+    return kids;
+  },
+
+  environ(pid) {
+    return readSmall(`/proc/${pid}/environ`);
+  },
+
+  cmdline(pid) {
+    const text = readSmall(`/proc/${pid}/cmdline`, 4096);
+    if (text) return formatCmdline(text);
+    const stat = readSmall(`/proc/${pid}/stat`, 1024);
+    const m = stat && /\((.*)\)/.exec(stat);
+    return m ? `[${m[1]}]` : '';
+  },
+
+  lastPid() {
+    const text = readSmall('/proc/loadavg', 256);
+    return text ? Number(text.slice(text.lastIndexOf(' ') + 1)) : null;
+  },
+
+  nowTicks() {
+    const text = readSmall('/proc/uptime', 256);
+    return text ? Math.floor(Number.parseFloat(text) * 100) : 0;
+  },
+};

@@ -1,0 +1,66 @@
+import { isMainThread } from 'node:worker_threads';
+import { getNative } from '../native/index.js';
+import { getProc, isDead } from '../proc/index.js';
+import { KnownChildren } from './known-children.js';
+
+/**
+ * The child-subreaper layer: while on, every orphaned descendant of this process is re-parented
+ * to it instead of to init, so it can be found (and reaped) even with a scrubbed environment and
+ * a session of its own. Only a process's main thread turns it on: on a worker thread the
+ * re-parented orphans would land on a thread that does not know them.
+ */
+export class Subreaper {
+  readonly known: KnownChildren;
+  #active = false;
+  #tried = false;
+
+  constructor() {
+    this.known = new KnownChildren(this.#mainThreadChildren());
+  }
+
+  get active(): boolean {
+    return this.#active;
+  }
+
+  /** Turns the layer on once; returns whether it is on. Never throws: the other layers still work. */
+  enable(): boolean {
+    if (this.#tried) return this.#active;
+    this.#tried = true;
+    if (!isMainThread || process.platform !== 'linux') return false;
+    try {
+      this.#active = getNative().setChildSubreaper();
+    } catch {
+      this.#active = false;
+    }
+    if (this.#active) process.on('SIGCHLD', () => this.reapOrphans());
+    return this.#active;
+  }
+
+  /** Orphans re-parented here: children of the main thread that Node did not spawn. */
+  orphans(): number[] {
+    return this.#mainThreadChildren().filter((pid) => !this.known.has(pid));
+  }
+
+  /**
+   * Reaps dead orphans so they do not pile up as zombies. Only the main thread's own children
+   * are considered (children of worker threads sit on their thread's list), and never one that
+   * Node spawned.
+   */
+  reapOrphans(): number {
+    if (!this.#active) return 0;
+    const proc = getProc();
+    const native = getNative();
+    let reaped = 0;
+    for (const pid of this.orphans()) {
+      const info = proc.stat(pid);
+      if (info && isDead(info) && native.reapChild(pid)) reaped++;
+    }
+    return reaped;
+  }
+
+  #mainThreadChildren(): number[] {
+    if (process.platform !== 'linux') return [];
+    const proc = getProc();
+    return proc.childrenOfTask(process.pid, process.pid);
+  }
+}

@@ -1,0 +1,26 @@
+import type { ScopeOptions } from '../options.js';
+import { getRegistry } from './registry.js';
+import { Scope, type TeardownReport } from './scope.js';
+
+/** The scope `spawn()` registers in: the one `run()` or `enter()` made current, else the root scope. */
+export function currentScope(): Scope {
+  const registry = getRegistry();
+  const store = registry.als.getStore();
+  if (store && !store.closed) return store;
+  for (let i = registry.entered.length - 1; i >= 0; i--) if (!registry.entered[i].closed) return registry.entered[i];
+  if (!registry.root || registry.root.closed) registry.root = new Scope(undefined);
+  return registry.root;
+}
+
+/**
+ * A new scope, nested in the current one (so a forgotten scope is still torn down with its
+ * parent). `await using scope = createScope()` tears it down at the end of the block.
+ */
+export function createScope(options?: ScopeOptions): Scope {
+  return new Scope(currentScope(), options);
+}
+
+/** Ends everything spawned in the current scope; resolves to a report of what had to be ended. */
+export function teardown(): Promise<TeardownReport> {
+  return currentScope().teardown();
+}

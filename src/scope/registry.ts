@@ -1,0 +1,62 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { getNative } from '../native/index.js';
+import { getProc } from '../proc/index.js';
+import { Subreaper } from '../reaper/subreaper.js';
+import type { Self } from '../kill/guards.js';
+import { Cgroups } from '../cgroup/manager.js';
+import type { ProcessGroup } from '../spawn/group.js';
+import type { Scope } from './scope.js';
+
+/**
+ * Process-wide (per realm) state. Test runners can load a package twice, so it lives under a
+ * registered symbol on globalThis and every copy of curfew in this realm shares it.
+ */
+export interface Registry {
+  readonly subreaper: Subreaper;
+  /** Scopes made current by `enter()`, innermost last. */
+  readonly entered: Scope[];
+  /** Every open scope, oldest first: orphans are attributed among them. */
+  readonly open: Set<Scope>;
+  readonly als: AsyncLocalStorage<Scope>;
+  /** The cgroup v2 layer, where this machine has one (usable or not). */
+  readonly cgroups: Cgroups | undefined;
+  root?: Scope;
+  self?: Self;
+  watchdog?: WatchdogLink;
+}
+
+/** The crash watchdog as the spawn path sees it: told of each group as it comes and goes. */
+export interface WatchdogLink {
+  register(group: ProcessGroup, scope: Scope): void;
+  release(group: ProcessGroup): void;
+}
+
+const KEY = Symbol.for('curfew.registry.v1');
+
+export function getRegistry(): Registry {
+  const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
+  holder[KEY] ??= { subreaper: new Subreaper(), entered: [], open: new Set(), als: new AsyncLocalStorage(), cgroups: Cgroups.detect() };
+  return holder[KEY];
+}
+
+/** Our pid, group and session, read once per registry (a process never changes them under us). */
+export function getSelf(): Self {
+  const registry = getRegistry();
+  if (!registry.self) {
+    const native = getNative();
+    const pid = process.pid;
+    registry.self = { pid, pgid: native.getpgid(0) ?? pid, sid: native.getsid(0) ?? pid };
+  }
+  return registry.self;
+}
+
+/** The scope an orphan belongs to: the newest open scope that already existed when it started. */
+export function orphanOwner(startTicks: number): Scope | undefined {
+  let owner: Scope | undefined;
+  for (const scope of getRegistry().open) if (scope.createdTicks <= startTicks) owner = scope;
+  return owner;
+}
+
+export function nowTicks(): number {
+  return getProc().nowTicks();
+}

@@ -1,0 +1,173 @@
+import { escalate } from '../kill/escalate.js';
+import { findContext } from '../kill/context.js';
+import { findMembers, type Claim } from '../kill/find.js';
+import type { EndedProcess, KillReport } from '../kill/types.js';
+import { normalizeEnd, normalizeScopeOptions, type EndOptions, type NormalizedScopeOptions, type ScopeOptions } from '../options.js';
+import { getProc, type ProcInfo } from '../proc/index.js';
+import type { ProcessGroup } from '../spawn/group.js';
+import { CurfewError, ERROR_CODES } from '../errors.js';
+import { getRegistry, orphanOwner } from './registry.js';
+import { extendChain, newScopeId, TOKEN_ENV } from './token.js';
+
+/** What a teardown did. */
+export interface TeardownReport extends KillReport {
+  /** The ended processes that were leaks: everything except members of a spawn whose leader was still running. */
+  leaks: EndedProcess[];
+}
+
+const EMPTY = (): TeardownReport => ({ ended: [], survivors: [], leaks: [], escalated: false, durationMs: 0, problems: [] });
+
+/**
+ * A set of spawned groups and a token, torn down together. Scopes nest: a child's token chain
+ * holds its parent's id, so tearing down a parent ends what its children started too.
+ */
+export class Scope {
+  readonly id: string;
+  /** The token chain given to everything started in this scope. */
+  readonly token: string;
+  readonly parent: Scope | undefined;
+  /** @internal */
+  readonly options: NormalizedScopeOptions;
+  /** @internal clock ticks since boot when the scope opened. */
+  readonly createdTicks: number;
+  readonly #groups = new Set<ProcessGroup>();
+  readonly #children = new Set<Scope>();
+  #lastPid: number | null;
+  #closed = false;
+
+  /** @internal use createScope() */
+  constructor(parent: Scope | undefined, options: ScopeOptions = {}, inheritedToken = process.env[TOKEN_ENV]) {
+    this.options = normalizeScopeOptions(options, parent?.options);
+    this.id = newScopeId();
+    this.parent = parent;
+    this.token = extendChain(parent ? parent.token : inheritedToken, this.id);
+    const proc = getProc();
+    this.createdTicks = proc.nowTicks();
+    this.#lastPid = proc.lastPid();
+    if (parent) parent.#children.add(this);
+    getRegistry().open.add(this);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The groups spawned in this scope that were not yet ended. */
+  get groups(): readonly ProcessGroup[] {
+    return [...this.#groups];
+  }
+
+  /** @internal */
+  assertOpen(): void {
+    if (this.#closed) throw new CurfewError(ERROR_CODES.SCOPE_CLOSED, `failed to spawn: scope ${this.id} was already disposed`);
+  }
+
+  /** @internal */
+  register(group: ProcessGroup): void {
+    this.#groups.add(group);
+  }
+
+  /** @internal */
+  release(group: ProcessGroup): void {
+    this.#groups.delete(group);
+  }
+
+  /**
+   * Makes this the current scope for `spawn()` and puts its token in `process.env`, so that
+   * processes started with plain child_process (or any library) carry it too. Returns the undo.
+   */
+  enter(): () => void {
+    const registry = getRegistry();
+    const previous = process.env[TOKEN_ENV];
+    registry.entered.push(this);
+    process.env[TOKEN_ENV] = this.token;
+    registry.subreaper.enable();
+    return () => {
+      const at = registry.entered.lastIndexOf(this);
+      if (at >= 0) registry.entered.splice(at, 1);
+      if (previous === undefined) delete process.env[TOKEN_ENV];
+      else process.env[TOKEN_ENV] = previous;
+    };
+  }
+
+  /** Runs fn with this scope current (see enter()); the environment change is process-wide. */
+  async run<T>(fn: () => T | Promise<T>): Promise<T> {
+    const exit = this.enter();
+    try {
+      return await getRegistry().als.run(this, fn);
+    } finally {
+      exit();
+    }
+  }
+
+  #all(): { groups: ProcessGroup[]; scopes: Scope[] } {
+    const scopes: Scope[] = [this];
+    for (let i = 0; i < scopes.length; i++) scopes.push(...scopes[i].#children);
+    return { groups: scopes.flatMap((s) => [...s.#groups]), scopes };
+  }
+
+  /** @internal the claim: our groups and our children's, our token, and orphans that are ours. */
+  claim(): Claim {
+    const { groups, scopes } = this.#all();
+    const mine = new Set(scopes);
+    const cgroups = getRegistry().cgroups;
+    return {
+      groups,
+      tokens: [this.id],
+      sinceTicks: this.createdTicks,
+      claimOrphan: (info: ProcInfo) => {
+        const owner = orphanOwner(info.startTicks);
+        return owner !== undefined && mine.has(owner);
+      },
+      cgroupPids: cgroups ? () => groups.flatMap((g) => (g.cgroup ? cgroups.pids(g.cgroup) : [])) : undefined,
+    };
+  }
+
+  /** The live processes that belong to this scope. */
+  members(): ProcInfo[] {
+    return findMembers(this.claim(), findContext()).members.map((m) => m.info);
+  }
+
+  /**
+   * Ends every group of this scope (and of its child scopes) and every process found to belong
+   * to it, with the escalation ladder. The scope stays open for further spawns.
+   */
+  async teardown(options?: EndOptions): Promise<TeardownReport> {
+    const registry = getRegistry();
+    const { groups } = this.#all();
+    const proc = getProc();
+    // Nothing was registered and no pid was allocated anywhere since the last look: nothing can
+    // carry our token or be our orphan, so skip the scan (this keeps trivial tests free).
+    const lastPid = proc.lastPid();
+    if (groups.length === 0 && lastPid !== null && lastPid === this.#lastPid && registry.subreaper.orphans().length === 0) return EMPTY();
+    const end = options ? normalizeEnd(options, this.options) : this.options;
+    const managed = new Set(groups.filter((g) => g.leaderRunning).map((g) => g.pgid));
+    const claim = this.claim();
+    const context = findContext();
+    const report = await escalate(() => findMembers(claim, context), end.ladder, () => registry.subreaper.reapOrphans());
+    for (const group of groups) {
+      report.problems.push(...((await registry.cgroups?.remove(group.cgroup)) ?? []));
+      group.release();
+    }
+    registry.subreaper.reapOrphans();
+    this.#lastPid = proc.lastPid();
+    const leaks = report.ended.filter((p) => !(p.foundBy === 'group' && managed.has(p.pgid)));
+    return { ...report, leaks };
+  }
+
+  /** Tears down and closes the scope: later spawns into it throw. */
+  async close(options?: EndOptions): Promise<TeardownReport> {
+    if (this.#closed) return EMPTY();
+    const report = await this.teardown(options);
+    this.#closed = true;
+    for (const child of this.#children) child.#closed = true;
+    if (this.parent) this.parent.#children.delete(this);
+    const registry = getRegistry();
+    for (const scope of this.#all().scopes) registry.open.delete(scope);
+    return report;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,77 @@
+import { escalate } from '../kill/escalate.js';
+import { findContext } from '../kill/context.js';
+import { findMembers, type Claim, type GroupRef } from '../kill/find.js';
+import type { KillReport } from '../kill/types.js';
+import { normalizeEnd, type EndOptions, type NormalizedEnd } from '../options.js';
+import type { ProcInfo } from '../proc/index.js';
+import { getRegistry } from '../scope/registry.js';
+
+/** The process group (and session) a spawn leads, and how to end it. */
+export class ProcessGroup implements GroupRef {
+  /** The group id, equal to the leader's pid: every spawn starts a new session and group. */
+  readonly pgid: number;
+  /** The leader's pid. */
+  readonly leader: number;
+  /** The token chain in the environment of everything this group starts. */
+  readonly token: string;
+  /** The leader's start time, so a recycled pid is never mistaken for it. */
+  readonly leaderStart: number;
+  /** The cgroup v2 directory the leader joined, if any. */
+  readonly cgroup: string | undefined;
+  readonly #end: NormalizedEnd;
+  readonly #sinceTicks: number;
+  readonly #release: (group: ProcessGroup) => void;
+  #leaderExited = false;
+
+  constructor(init: { pid: number; token: string; leaderStart: number; sinceTicks: number; end: NormalizedEnd; cgroup?: string; release: (g: ProcessGroup) => void }) {
+    this.pgid = init.pid;
+    this.leader = init.pid;
+    this.token = init.token;
+    this.leaderStart = init.leaderStart;
+    this.cgroup = init.cgroup;
+    this.#end = init.end;
+    this.#sinceTicks = init.sinceTicks;
+    this.#release = init.release;
+  }
+
+  /** @internal whether the leader is still running (its group is then managed, not leaked). */
+  get leaderRunning(): boolean {
+    return !this.#leaderExited;
+  }
+
+  /** @internal forget the group: it is ended, or its scope took over. */
+  release(): void {
+    this.#release(this);
+  }
+
+  /** @internal */
+  markLeaderExited(): void {
+    this.#leaderExited = true;
+  }
+
+  /** @internal the claim that covers this group: its members and everything below its leader. */
+  claim(): Claim {
+    return { groups: [this], tokens: [], sinceTicks: this.#sinceTicks, roots: [this.leader], cgroupPids: this.cgroup ? () => getRegistry().cgroups?.pids(this.cgroup!) ?? [] : undefined };
+  }
+
+  /** The live processes of this group (and those that left it but descend from its leader). */
+  members(): ProcInfo[] {
+    return findMembers(this.claim(), findContext()).members.map((m) => m.info);
+  }
+
+  /** Escalates until the whole group is gone; resolves to what had to be ended. */
+  async kill(options?: EndOptions): Promise<KillReport> {
+    const end = options ? normalizeEnd(options, this.#end) : this.#end;
+    const context = findContext();
+    const claim = this.claim();
+    const registry = getRegistry();
+    const report = await escalate(() => findMembers(claim, context), end.ladder, () => registry.subreaper.reapOrphans());
+    report.problems.push(...((await registry.cgroups?.remove(this.cgroup)) ?? []));
+    this.release();
+    return report;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.kill();
+  }
+}

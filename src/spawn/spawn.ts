@@ -1,0 +1,81 @@
+import { execa, type ResultPromise } from 'execa';
+import { normalizeEnd } from '../options.js';
+import { getProc } from '../proc/index.js';
+import { currentScope } from '../scope/current.js';
+import { getRegistry } from '../scope/registry.js';
+import { TOKEN_ENV } from '../scope/token.js';
+import { ProcessGroup } from './group.js';
+import { normalizeSpawn, type SpawnOptions } from './options.js';
+
+/** execa's subprocess, plus the group it leads. */
+export type Subprocess = ResultPromise & { readonly group: ProcessGroup };
+
+/**
+ * Starts `file` through execa in a new session and process group, with the scope's token in its
+ * environment, registered in the scope before it returns. Takes every execa option.
+ */
+export function spawn(file: string | URL, args?: readonly string[] | SpawnOptions, options?: SpawnOptions): Subprocess {
+  if (args !== undefined && !Array.isArray(args) && typeof args === 'object' && options === undefined) {
+    options = args as SpawnOptions;
+    args = undefined;
+  }
+  const n = normalizeSpawn(file, args, options);
+  const registry = getRegistry();
+  const scope = n.scope ?? currentScope();
+  scope.assertOpen();
+  const end = normalizeEnd(n.end, scope.options);
+  registry.subreaper.enable();
+
+  let command = n.file;
+  let argv = n.args;
+  const cgroup = (n.cgroup ?? scope.options.cgroup) && !n.execa.shell ? registry.cgroups?.create() : undefined;
+  if (cgroup) {
+    // The child joins its cgroup before exec'ing the real command, so not even its first fork
+    // can happen outside it.
+    argv = ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup, String(command), ...argv];
+    command = '/bin/sh';
+  }
+  const proc = getProc();
+  const sinceTicks = proc.nowTicks();
+  const subprocess = execa(command, argv, {
+    ...n.execa,
+    env: { ...n.execa.env, [TOKEN_ENV]: scope.token },
+    // Node's `detached` is setsid(): a new session and a new process group led by the child.
+    detached: true,
+    timeout: n.timeout,
+    killSignal: end.ladder[0].name,
+    forceKillAfterDelay: end.grace > 0 ? end.grace : false,
+  });
+
+  const pid = subprocess.pid;
+  const started = pid !== undefined;
+  const group = new ProcessGroup({
+    pid: pid ?? 0,
+    token: scope.token,
+    leaderStart: started ? (proc.stat(pid)?.startTicks ?? sinceTicks) : 0,
+    sinceTicks,
+    end,
+    cgroup,
+    release: (g) => {
+      scope.release(g);
+      registry.watchdog?.release(g);
+    },
+  });
+  if (started) {
+    scope.register(group);
+    registry.watchdog?.register(group, scope);
+    subprocess.nodeChildProcess.once('exit', () => group.markLeaderExited());
+    if (n.timeout) {
+      // execa's own timer (created first, same delay) fires first and marks `timedOut`; this one
+      // then ends the whole group, which execa's kill of the leader alone would not.
+      const timer = setTimeout(() => void group.kill(end), n.timeout);
+      const clear = () => clearTimeout(timer);
+      subprocess.then(clear, clear);
+    }
+  } else {
+    // A command that could not start leaves nothing registered; execa's promise rejects.
+    void registry.cgroups?.remove(cgroup);
+    group.markLeaderExited();
+  }
+  return Object.assign(subprocess, { group });
+}
