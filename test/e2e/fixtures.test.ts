@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { createScope } from 'curfew';
+import { startPlain, startWithCurfew, type FixtureLine } from '../helpers/fixtures.js';
+import { isAlive, newMarker, survivors, waitUntil } from '../helpers/processes.js';
+import { track, useCleanup } from '../helpers/cleanup.js';
+
+useCleanup();
+
+// Every orphaning fixture, and what teardown must have needed to end it.
+const FIXTURES: { name: string; needsKill?: boolean }[] = [
+  { name: 'background-grandchild.sh' },
+  { name: 'double-fork-daemon.mjs' },
+  { name: 'setsid-fork.sh' },
+  { name: 'new-group-grandchild.sh' },
+  { name: 'sigterm-ignoring-grandchild.sh', needsKill: true },
+  { name: 'stopped-grandchild.sh' },
+  { name: 'respawn-on-sigterm.sh', needsKill: true },
+  { name: 'fork-storm.sh' },
+  { name: 'deep-chain.sh' },
+  { name: 'wide-tree.sh' },
+  { name: 'stdout-holding-grandchild.sh' },
+  { name: 'scrubbed-env-daemon.sh' },
+  { name: 'zombie-maker.sh' },
+];
+
+const GRACE_MS = 300;
+
+async function expectAllEnded(line: FixtureLine, marker: string, report: Awaited<ReturnType<ReturnType<typeof createScope>['teardown']>>, needsKill?: boolean) {
+  expect(survivors(line.pids, marker)).toEqual([]);
+  expect(report.survivors).toEqual([]);
+  const ended = new Set(report.ended.map((p) => p.pid));
+  for (const pid of line.pids) expect(ended, `report names ${pid}`).toContain(pid);
+  for (const p of report.ended) expect(p.cmd.length).toBeGreaterThan(0);
+  if (needsKill) {
+    expect(report.escalated).toBe(true);
+    expect(report.ended.some((p) => p.signal === 'SIGKILL')).toBe(true);
+  }
+  // Zombies the fixture left must be reaped too, not just orphaned to us.
+  if (line.zombies) expect(await waitUntil(() => line.zombies!.every((z) => !isAlive(z) && !procExists(z)), 3000)).toBe(true);
+}
+
+function procExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.each(FIXTURES)('$name', ({ name, needsKill }) => {
+  it('started with spawn, leaves zero survivors after teardown', async () => {
+    const marker = newMarker();
+    await using scope = createScope({ grace: GRACE_MS });
+    const { line } = await startWithCurfew(name, marker, { scope });
+    track(line.pids, marker);
+    expect(line.pids.length + (line.zombies?.length ?? 0)).toBeGreaterThan(0);
+    const report = await scope.teardown();
+    await expectAllEnded(line, marker, report, needsKill);
+  });
+
+  it('started with plain child_process inside the scope, leaves zero survivors', async () => {
+    const marker = newMarker();
+    await using scope = createScope({ grace: GRACE_MS });
+    const { line } = await scope.run(() => startPlain(name, marker));
+    track(line.pids, marker);
+    const report = await scope.teardown();
+    await expectAllEnded(line, marker, report, needsKill);
+  });
+});

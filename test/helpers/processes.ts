@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+
+/** A marker variable every fixture process inherits, unique per test. */
+export const MARKER_ENV = 'CURFEW_TEST_MARKER';
+
+export function newMarker(): string {
+  return `m${randomBytes(8).toString('hex')}`;
+}
+
+function stat(pid: number): { state: string; ppid: number; pgid: number; sid: number; start: string } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { state: f[0], ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), start: f[19] };
+  } catch {
+    return null;
+  }
+}
+
+/** Alive means present in /proc and not a zombie. */
+export function isAlive(pid: number): boolean {
+  const s = stat(pid);
+  return s !== null && s.state !== 'Z' && s.state !== 'X';
+}
+
+export function procState(pid: number): string | null {
+  return stat(pid)?.state ?? null;
+}
+
+export function procInfo(pid: number) {
+  return stat(pid);
+}
+
+/** Live processes whose environment carries this test's marker (ours by construction). */
+export function withMarker(marker: string): number[] {
+  const needle = `${MARKER_ENV}=${marker}`;
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    let env: string;
+    try {
+      env = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    } catch {
+      continue;
+    }
+    if (env.split('\0').includes(needle) && isAlive(pid)) out.push(pid);
+  }
+  return out;
+}
+
+/** Reported pids still alive, plus anything still carrying the marker. */
+export function survivors(pids: number[], marker?: string): number[] {
+  const alive = new Set(pids.filter(isAlive));
+  if (marker) for (const pid of withMarker(marker)) alive.add(pid);
+  return [...alive].sort((a, b) => a - b);
+}
+
+/** Ends what a failed test left behind: only the given pids and this test's marker carriers. */
+export function killSurvivors(pids: number[], marker?: string): number[] {
+  const left = survivors(pids, marker);
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return left;
+}
+
+/** Polls until check() is true or the deadline passes; returns the last result. */
+export async function waitUntil(check: () => boolean, withinMs = 5000, everyMs = 10): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    if (check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
