@@ -1,0 +1,54 @@
+import { spawn as nodeSpawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readLine } from '../helpers/fixtures.js';
+import { isAlive, procInfo } from '../helpers/processes.js';
+import { track, useCleanup } from '../helpers/cleanup.js';
+
+useCleanup();
+
+const driver = (name: string) => fileURLToPath(new URL(`../drivers/${name}`, import.meta.url));
+const isRoot = process.getuid?.() === 0;
+if (!isRoot) console.log('skipping the forced pid-reuse test: writing /proc/sys/kernel/ns_last_pid needs root');
+
+// Makes the kernel hand out `pid` next, then starts an unrelated session leader; retries when
+// another process on the machine takes the pid first.
+function startBystanderAt(pid: number): ChildProcess | null {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    writeFileSync('/proc/sys/kernel/ns_last_pid', String(pid - 1));
+    const child = nodeSpawn('sleep', ['300'], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH } });
+    if (child.pid === pid) return child;
+    child.kill('SIGKILL');
+  }
+  return null;
+}
+
+describe('guards', () => {
+  it.skipIf(!isRoot)('never signals a recycled pgid: an unrelated process that took it survives teardown', async () => {
+    const owner = nodeSpawn(process.execPath, [driver('teardown-after-go.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    track([owner.pid!]);
+    const { pgid } = (await readLine(owner.stdout!)) as unknown as { pgid: number };
+    expect(isAlive(pgid)).toBe(false);
+    const bystander = startBystanderAt(pgid);
+    expect(bystander, 'could not make the kernel reuse the pid').not.toBeNull();
+    track([bystander!.pid!]);
+    try {
+      expect(procInfo(pgid)!.pgid).toBe(pgid); // the stranger now leads a group with our old pgid
+      const reportLine = readLine(owner.stdout!);
+      owner.stdin!.write('go\n');
+      const report = (await reportLine) as unknown as { ended: { pid: number }[] };
+      expect(report.ended).toEqual([]);
+      expect(isAlive(bystander!.pid!)).toBe(true);
+    } finally {
+      bystander!.kill('SIGKILL');
+    }
+  });
+
+  it('a broken environment is a CurfewError with a stable code', () => {
+    const out = execFileSync(process.execPath, [driver('without-koffi.mjs')], { encoding: 'utf8' });
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result).toMatchObject({ threw: true, curfew: true, code: 'ERR_CURFEW_FFI_UNAVAILABLE' });
+    expect(result.message).toMatch(/koffi/);
+  });
+});
