@@ -25,8 +25,8 @@ function startBystanderAt(pid: number): ChildProcess | null {
 }
 
 describe('guards', () => {
-  it.skipIf(!isRoot)('never signals a recycled pgid: an unrelated process that took it survives teardown', async () => {
-    const owner = nodeSpawn(process.execPath, [driver('teardown-after-go.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  it.skipIf(!isRoot).each(['main', 'worker'])('never signals a recycled pgid: a stranger that took it survives teardown (%s thread)', async (thread) => {
+    const owner = nodeSpawn(process.execPath, [driver('teardown-after-go.mjs'), thread], { stdio: ['pipe', 'pipe', 'inherit'] });
     track([owner.pid!]);
     const { pgid } = (await readLine(owner.stdout!)) as unknown as { pgid: number };
     expect(isAlive(pgid)).toBe(false);
