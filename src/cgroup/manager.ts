@@ -53,6 +53,8 @@ export class Cgroups {
     const path = join(this.site.base, `curfew-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       mkdirSync(path);
+      // cgroup.kill (Linux 5.14+) only shows in non-root cgroups, so a new one is where to look.
+      this.site.hasKill = existsSync(join(path, 'cgroup.kill'));
       return path;
     } catch {
       // Not writable after all (e.g. a read-only mount in a container): fall back silently.

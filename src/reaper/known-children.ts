@@ -9,6 +9,9 @@ export class KnownChildren {
   /** Children that existed before we were listening: never ours to reap. */
   readonly #before: Set<number>;
 
+  /** Called on every spawn in this thread, by any code (the watchdog hooks in here). */
+  onSpawn: (() => void) | undefined;
+
   constructor(existing: number[]) {
     this.#before = new Set(existing);
     subscribe('child_process', (message) => {
@@ -16,6 +19,7 @@ export class KnownChildren {
       if (!child) return;
       this.#live.add(child);
       child.once('exit', () => this.#live.delete(child));
+      this.onSpawn?.();
     });
   }
 

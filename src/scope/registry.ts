@@ -4,6 +4,7 @@ import { getProc } from '../proc/index.js';
 import { Subreaper } from '../reaper/subreaper.js';
 import type { Self } from '../kill/guards.js';
 import { Cgroups } from '../cgroup/manager.js';
+import { WatchdogClient } from '../watchdog/client.js';
 import type { ProcessGroup } from '../spawn/group.js';
 import type { Scope } from './scope.js';
 
@@ -29,14 +30,31 @@ export interface Registry {
 export interface WatchdogLink {
   register(group: ProcessGroup, scope: Scope): void;
   release(group: ProcessGroup): void;
+  watchScope(scope: Scope): void;
+  unwatchScope(scope: Scope): void;
 }
 
 const KEY = Symbol.for('curfew.registry.v1');
 
 export function getRegistry(): Registry {
   const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
-  holder[KEY] ??= { subreaper: new Subreaper(), entered: [], open: new Set(), als: new AsyncLocalStorage(), cgroups: Cgroups.detect() };
+  if (!holder[KEY]) {
+    const registry: Registry = { subreaper: new Subreaper(), entered: [], open: new Set(), als: new AsyncLocalStorage(), cgroups: Cgroups.detect() };
+    // A plain child_process spawn inside an entered scope carries its token: if this thread
+    // dies, the watchdog must sweep for it too.
+    registry.subreaper.known.onSpawn = () => {
+      const scope = registry.entered.at(-1);
+      if (scope && !scope.closed && scope.options.watchdog) watchdogFor(registry).watchScope(scope);
+    };
+    holder[KEY] = registry;
+  }
   return holder[KEY];
+}
+
+/** The thread's watchdog, created on first need. */
+export function watchdogFor(registry: Registry): WatchdogLink {
+  registry.watchdog ??= new WatchdogClient();
+  return registry.watchdog;
 }
 
 /** Our pid, group and session, read once per registry (a process never changes them under us). */

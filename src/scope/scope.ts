@@ -159,11 +159,13 @@ export class Scope {
   async close(options?: EndOptions): Promise<TeardownReport> {
     if (this.#closed) return EMPTY();
     const report = await this.teardown(options);
-    this.#closed = true;
-    for (const child of this.#children) child.#closed = true;
-    if (this.parent) this.parent.#children.delete(this);
     const registry = getRegistry();
-    for (const scope of this.#all().scopes) registry.open.delete(scope);
+    for (const scope of this.#all().scopes) {
+      scope.#closed = true;
+      registry.open.delete(scope);
+      registry.watchdog?.unwatchScope(scope);
+    }
+    if (this.parent) this.parent.#children.delete(this);
     return report;
   }
 

@@ -2,7 +2,7 @@ import { execa, type ResultPromise } from 'execa';
 import { normalizeEnd } from '../options.js';
 import { getProc } from '../proc/index.js';
 import { currentScope } from '../scope/current.js';
-import { getRegistry } from '../scope/registry.js';
+import { getRegistry, watchdogFor } from '../scope/registry.js';
 import { TOKEN_ENV } from '../scope/token.js';
 import { ProcessGroup } from './group.js';
 import { normalizeSpawn, type SpawnOptions } from './options.js';
@@ -63,7 +63,7 @@ export function spawn(file: string | URL, args?: readonly string[] | SpawnOption
   });
   if (started) {
     scope.register(group);
-    registry.watchdog?.register(group, scope);
+    if (scope.options.watchdog) watchdogFor(registry).register(group, scope);
     subprocess.nodeChildProcess.once('exit', () => group.markLeaderExited());
     if (n.timeout) {
       // execa's own timer (created first, same delay) fires first and marks `timedOut`; this one

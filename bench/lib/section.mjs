@@ -1,0 +1,52 @@
+// The harness every section runs in: one child process per section (so no section inherits
+// another's subreaper or registry), a sweep of everything it started in `finally`, and the
+// result sent to the entry point (or printed when the section file is run alone).
+import { baseMarker, identify, sweep } from './procs.mjs';
+
+const tracked = [];
+
+/** Remembers processes to end at the latest when the section ends; the entry point hears too. */
+export function track(ids) {
+  tracked.push(...ids);
+  if (ids.length > 0) process.send?.({ type: 'track', ids });
+}
+
+/** Identities of reported pids (the ones already gone are dropped), tracked for the sweep. */
+export function trackPids(pids) {
+  const ids = pids.map(identify).filter(Boolean);
+  track(ids);
+  return ids;
+}
+
+/** Progress to stderr, so stdout stays for results. */
+export function log(message) {
+  process.stderr.write(`  ${message}\n`);
+}
+
+/**
+ * Runs a section: `run()` resolves to `{ id, title, markdown }`. Whatever happens, everything
+ * the section started is ended before the process exits.
+ */
+export async function runSection(run) {
+  const marker = baseMarker();
+  const started = performance.now();
+  let result;
+  let error;
+  try {
+    result = await run();
+    result.seconds = (performance.now() - started) / 1000;
+  } catch (caught) {
+    error = caught instanceof Error ? caught.stack : String(caught);
+  } finally {
+    const left = await sweep(tracked, marker, { prefix: true });
+    if (left.length > 0) log(`section sweep ended ${left.length} leftover process(es): ${left.join(' ')}`);
+  }
+  if (process.send) {
+    await new Promise((resolve) => process.send({ type: 'result', result, error }, resolve));
+  } else {
+    if (result) process.stdout.write(`${result.markdown}\n`);
+    if (error) process.stderr.write(`${error}\n`);
+  }
+  // execa promises of killed trees, the subreaper's SIGCHLD listener, a worker: none may keep us.
+  process.exit(error ? 1 : 0);
+}

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { Cgroups } from '../cgroup/manager.js';
+import { escalate } from '../kill/escalate.js';
+import { findMembers, type Claim, type FindContext } from '../kill/find.js';
+import { readAncestors } from '../kill/guards.js';
+import { waitFor } from '../kill/wait.js';
+import { getNative } from '../native/index.js';
+import { normalizeEnd } from '../options.js';
+import { findEnv, getProc } from '../proc/index.js';
+import { Subreaper } from '../reaper/subreaper.js';
+import { extendChain, newScopeId, TOKEN_ENV } from '../scope/token.js';
+import { WATCHDOG_ENV } from '../watchdog/client.js';
+import type { RunArgs } from './args.js';
+import { EXIT_INTERNAL, EXIT_LEAKED, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, EXIT_OK, SIGNAL_EXIT_BASE } from './exit-codes.js';
+import { escapeOf, formatAnnotations, formatText, type Leak, type RunReport } from './report.js';
+
+/** A watchdog sidecar finishing its owner's cleanup is not a leak: give it this long. */
+const WATCHDOG_WAIT_MS = 3000;
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
+  if (signal) return SIGNAL_EXIT_BASE + (constants.signals[signal] ?? 0);
+  return code ?? EXIT_INTERNAL;
+}
+
+// Ctrl-C reaches only our group once the command has its own session, so forwarding is our job;
+// each forwarded signal escalates to SIGKILL after the grace period, and a second Ctrl-C kills now.
+function forwardSignals(child: ChildProcess, grace: number): () => void {
+  const native = getNative();
+  let timer: NodeJS.Timeout | undefined;
+  let interrupts = 0;
+  const killGroup = (signal: number) => child.pid && native.signalGroup(child.pid, signal);
+  const handlers = FORWARDED.map((name) => {
+    const handler = () => {
+      if (name === 'SIGINT' && ++interrupts > 1) return void killGroup(constants.signals.SIGKILL);
+      killGroup(constants.signals[name]);
+      killGroup(constants.signals.SIGCONT);
+      timer ??= setTimeout(() => killGroup(constants.signals.SIGKILL), grace).unref();
+    };
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  return () => {
+    clearTimeout(timer);
+    for (const [name, handler] of handlers) process.off(name, handler);
+  };
+}
+
+export async function run(args: RunArgs, out: { stderr: NodeJS.WritableStream; color: boolean; github: boolean }): Promise<number> {
+  const started = performance.now();
+  const proc = getProc();
+  const native = getNative();
+  const subreaper = new Subreaper();
+  subreaper.enable();
+  const runId = newScopeId();
+  const cgroups = args.cgroup ? Cgroups.detect() : undefined;
+  const cgroup = cgroups?.create();
+  const [file, ...rest] = args.command;
+  const argv = cgroup ? ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup, file, ...rest] : rest;
+  const sinceTicks = proc.nowTicks();
+  const child = spawn(cgroup ? '/bin/sh' : file, argv, {
+    stdio: 'inherit',
+    detached: true,
+    env: { ...process.env, [TOKEN_ENV]: extendChain(process.env[TOKEN_ENV], runId) },
+  });
+  const leaderStart = child.pid ? (proc.stat(child.pid)?.startTicks ?? sinceTicks) : 0;
+  const stopForwarding = forwardSignals(child, args.grace);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      out.stderr.write(`curfew: failed to start ${file}: ${error.message}\n`);
+      resolve([error.code === 'ENOENT' ? EXIT_NOT_FOUND : error.code === 'EACCES' ? EXIT_NOT_EXECUTABLE : EXIT_INTERNAL, null]);
+    });
+    child.once('exit', (c, s) => resolve([c, s]));
+  });
+  stopForwarding();
+
+  const pid = process.pid;
+  const self = { pid, pgid: native.getpgid(0) ?? pid, sid: native.getsid(0) ?? pid };
+  const context: FindContext = { proc, self, ancestors: readAncestors(self, proc), walk: subreaper.active, orphans: () => subreaper.orphans() };
+  const claim: Claim = {
+    groups: child.pid ? [{ pgid: child.pid, leaderStart }] : [],
+    tokens: [runId],
+    sinceTicks,
+    // Everything re-parented to us came from the command: we started nothing else.
+    claimOrphan: () => true,
+    cgroupPids: cgroup && cgroups ? () => cgroups.pids(cgroup) : undefined,
+  };
+  const isWatchdog = (p: number) => findEnv(proc.environ(p) ?? '', WATCHDOG_ENV) !== null;
+  await waitFor(() => !findMembers(claim, context).members.some((m) => isWatchdog(m.info.pid)), WATCHDOG_WAIT_MS);
+
+  const report = await escalate(() => findMembers(claim, context), normalizeEnd({ grace: args.grace }).ladder, () => subreaper.reapOrphans());
+  await cgroups?.remove(cgroup);
+  subreaper.reapOrphans();
+  const commandGroup = { pgid: child.pid ?? 0, sid: child.pid ?? 0 };
+  const toLeak = (p: (typeof report.ended)[number]): Leak => ({ ...p, escape: escapeOf(p, commandGroup) });
+  const leaks = [...report.ended, ...report.survivors].map(toLeak);
+  const commandStatus = exitStatus(code, signal);
+  const status = commandStatus !== EXIT_OK ? commandStatus : leaks.length > 0 && !args.allowLeaks ? EXIT_LEAKED : EXIT_OK;
+  const result: RunReport = {
+    version: 1,
+    command: args.command,
+    exitCode: signal ? null : code,
+    signal,
+    status,
+    leaks,
+    survivors: report.survivors.map(toLeak),
+    cgroup: cgroup !== undefined,
+    durationMs: performance.now() - started,
+  };
+  if (!args.quiet || leaks.length > 0) out.stderr.write(formatText(result, out.color));
+  if (out.github && leaks.length > 0) process.stdout.write(formatAnnotations(result, args.allowLeaks));
+  if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+  return status;
+}

@@ -1,0 +1,150 @@
+import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { fixturePath, readLine } from '../helpers/fixtures.js';
+import { MARKER_ENV, newMarker, survivors, waitUntil } from '../helpers/processes.js';
+import { track, useCleanup } from '../helpers/cleanup.js';
+
+useCleanup();
+
+const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+const LEAVE = fileURLToPath(new URL('../drivers/print-and-leave.mjs', import.meta.url));
+const EXIT_LEAKED = 86;
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = nodeSpawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  track([child.pid!]);
+  return child;
+}
+
+function finish(child: ChildProcess): Promise<Ran> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+}
+
+const curfew = (args: string[], env?: NodeJS.ProcessEnv) => finish(start(args, env));
+const tmp = () => mkdtempSync(join(tmpdir(), 'curfew-cli-'));
+
+const FIXTURES = [
+  'background-grandchild.sh',
+  'double-fork-daemon.mjs',
+  'setsid-fork.sh',
+  'new-group-grandchild.sh',
+  'sigterm-ignoring-grandchild.sh',
+  'stopped-grandchild.sh',
+  'respawn-on-sigterm.sh',
+  'fork-storm.sh',
+  'deep-chain.sh',
+  'wide-tree.sh',
+  'stdout-holding-grandchild.sh',
+  'scrubbed-env-daemon.sh',
+  'zombie-maker.sh',
+];
+
+describe('curfew run', () => {
+  it('exits 0 with an empty report for a command that leaks nothing', async () => {
+    const json = join(tmp(), 'report.json');
+    const ran = await curfew(['run', '--json', json, '--', 'true']);
+    expect(ran.status).toBe(0);
+    expect(ran.stderr).toMatch(/left nothing running/);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report).toMatchObject({ version: 1, command: ['true'], exitCode: 0, status: 0, leaks: [] });
+  });
+
+  it("passes a failing command's status through", async () => {
+    expect((await curfew(['run', '--', 'false'])).status).toBe(1);
+    expect((await curfew(['run', '--', 'sh', '-c', 'exit 7'])).status).toBe(7);
+    expect((await curfew(['run', '--', 'sh', '-c', 'kill -TERM $$'])).status).toBe(128 + 15);
+    expect((await curfew(['run', '--', '/nonexistent/curfew-command'])).status).toBe(127);
+  });
+
+  describe.each(FIXTURES)('%s', (name) => {
+    it('is reported as a leak, ended, and exits with the leak status', async () => {
+      const marker = newMarker();
+      const json = join(tmp(), 'report.json');
+      const child = start(['run', '--grace', '300', '--json', json, '--', process.execPath, LEAVE, fixturePath(name)], { [MARKER_ENV]: marker });
+      const ran = finish(child);
+      const line = await readLine(child.stdout!);
+      track(line.pids, marker);
+      const { status, stderr } = await ran;
+      expect(status).toBe(EXIT_LEAKED);
+      const report = JSON.parse(readFileSync(json, 'utf8'));
+      const leaked = new Set(report.leaks.map((l: { pid: number }) => l.pid));
+      for (const pid of line.pids) {
+        expect(leaked, `report names ${pid}`).toContain(pid);
+        expect(stderr).toContain(String(pid));
+      }
+      expect(report.survivors).toEqual([]);
+      expect(survivors(line.pids, marker)).toEqual([]);
+      for (const leak of report.leaks) expect(['same group', 'new group', 'new session']).toContain(leak.escape);
+    });
+  });
+
+  it('--allow-leaks reports but keeps the command status; GitHub gets one annotation per leak', async () => {
+    const marker = newMarker();
+    const child = start(['run', '--allow-leaks', '--', process.execPath, LEAVE, fixturePath('setsid-fork.sh')], { [MARKER_ENV]: marker, GITHUB_ACTIONS: 'true' });
+    const ran = finish(child);
+    const line = await readLine(child.stdout!);
+    track(line.pids, marker);
+    const { status, stdout } = await ran;
+    expect(status).toBe(0);
+    expect(stdout.split('\n').filter((l) => l.startsWith('::warning '))).toHaveLength(1);
+    expect(stdout).toContain(`pid ${line.pids[0]}`);
+  });
+
+  it('forwards SIGTERM to the command group', async () => {
+    const child = start(['run', '--', 'sh', '-c', 'echo "{\\"pids\\":[$$]}"; exec sleep 300']);
+    const ran = finish(child);
+    const line = await readLine(child.stdout!);
+    track(line.pids);
+    child.kill('SIGTERM');
+    expect((await ran).status).toBe(128 + 15);
+    expect(survivors(line.pids)).toEqual([]);
+  });
+
+  it('a second Ctrl-C kills at once, without waiting for the grace period', async () => {
+    const child = start(['run', '--grace', '600000', '--', 'sh', '-c', `trap '' INT; echo "{\\"pids\\":[$$]}"; while :; do sleep 1; done`]);
+    const ran = finish(child);
+    const line = await readLine(child.stdout!);
+    track(line.pids);
+    child.kill('SIGINT');
+    expect(await waitUntil(() => survivors(line.pids).length === 1, 200)).toBe(true);
+    child.kill('SIGINT');
+    expect((await ran).status).toBe(128 + 9);
+  });
+
+  it('usage errors exit 2; help exits 0', async () => {
+    expect((await curfew(['run', '--bogus', '--', 'true'])).status).toBe(2);
+    expect((await curfew(['run'])).status).toBe(2);
+    expect((await curfew(['run', '--grace', '-1', '--', 'true'])).status).toBe(2);
+    expect((await curfew(['frobnicate'])).status).toBe(2);
+    const help = await curfew(['run', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--allow-leaks/);
+    expect((await curfew(['--help'])).stdout).toMatch(/doctor/);
+  });
+});
+
+describe('curfew doctor', () => {
+  it('reports the layers this machine allows', async () => {
+    const ran = await curfew(['doctor', '--json']);
+    expect(ran.status).toBe(0);
+    const d = JSON.parse(ran.stdout);
+    expect(d.processGroups).toBe(true);
+    expect(d.layers).toContain('process groups');
+    const text = await curfew(['doctor']);
+    expect(text.stdout).toMatch(/cgroup v2/);
+  });
+});
