@@ -1,7 +1,7 @@
 export { spawn, type Subprocess } from './spawn/spawn.js';
 export type { SpawnOptions } from './spawn/options.js';
 export { ProcessGroup } from './spawn/group.js';
-export { createScope, currentScope, teardown } from './scope/current.js';
+export { createScope, currentScope, teardown, withScope } from './scope/current.js';
 export { Scope, type TeardownReport } from './scope/scope.js';
 export { TOKEN_ENV } from './scope/token.js';
 export type { EndOptions, ScopeOptions, SignalName } from './options.js';

@@ -31,10 +31,12 @@ export function verdictUnder(value, limit, unit = 'ms') {
   if (!Number.isFinite(value)) return 'not measured';
   if (value <= limit) return `met (${fmt(value, unit)} ≤ ${fmt(limit, unit)})`;
   const over = value - limit;
-  return `**missed** by ${fmt(over, unit)} (${fmt(value, unit)} > ${fmt(limit, unit)}, ${((value / limit - 1) * 100).toFixed(0)}% over)`;
+  const relative = unit === '%' ? '' : `, ${((value / limit - 1) * 100).toFixed(0)}% over`;
+  return `**missed** by ${fmt(over, unit === '%' ? 'points' : unit)} (${fmt(value, unit)} > ${fmt(limit, unit)}${relative})`;
 }
 
 function fmt(value, unit) {
   if (unit === '%') return `${value.toFixed(1)}%`;
+  if (unit === 'points') return `${value.toFixed(1)} percentage points`;
   return `${ms(value)} ${unit}`;
 }

@@ -24,3 +24,25 @@ export function createScope(options?: ScopeOptions): Scope {
 export function teardown(): Promise<TeardownReport> {
   return currentScope().teardown();
 }
+
+/**
+ * Runs fn in a fresh scope, entered (so plain child_process spawns carry its token too), and tears
+ * the scope down when fn settles, whichever way. Made for pool tasks (tinypool, piscina) and any
+ * unit of work whose subprocesses must not outlive it:
+ *
+ *     export default (input) => withScope(() => work(input));
+ *
+ * If the worker running it is terminated or its process dies first, the crash watchdog ends
+ * what the scope started. The `process.env` change is process-wide: with several tasks at once
+ * in one worker, plain spawns carry the newest task's token (curfew's own `spawn` is exact).
+ */
+export async function withScope<T>(fn: (scope: Scope) => T | Promise<T>, options?: ScopeOptions & { onTeardown?: (report: TeardownReport) => void }): Promise<T> {
+  const { onTeardown, ...scopeOptions } = options ?? {};
+  const scope = createScope(scopeOptions);
+  try {
+    return await scope.run(() => fn(scope));
+  } finally {
+    const report = await scope.close();
+    onTeardown?.(report);
+  }
+}
