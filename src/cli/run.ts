@@ -27,7 +27,7 @@ function exitStatus(code: number | null, signal: NodeJS.Signals | null): number 
 
 // Ctrl-C reaches only our group once the command has its own session, so forwarding is our job;
 // each forwarded signal escalates to SIGKILL after the grace period, and a second Ctrl-C kills now.
-function forwardSignals(child: ChildProcess, grace: number): () => void {
+function forwardSignals(child: ChildProcess, grace: number, stderr: NodeJS.WritableStream): () => void {
   const native = getNative();
   let timer: NodeJS.Timeout | undefined;
   let interrupts = 0;
@@ -37,6 +37,7 @@ function forwardSignals(child: ChildProcess, grace: number): () => void {
       if (name === 'SIGINT' && ++interrupts > 1) return void killGroup(constants.signals.SIGKILL);
       killGroup(constants.signals[name]);
       killGroup(constants.signals.SIGCONT);
+      if (name === 'SIGINT') stderr.write(`curfew: sent SIGINT to the command; SIGKILL follows in ${grace} ms, or at once on a second Ctrl-C\n`);
       timer ??= setTimeout(() => killGroup(constants.signals.SIGKILL), grace).unref();
     };
     process.on(name, handler);
@@ -66,7 +67,7 @@ export async function run(args: RunArgs, out: { stderr: NodeJS.WritableStream; c
     env: { ...process.env, [TOKEN_ENV]: extendChain(process.env[TOKEN_ENV], runId) },
   });
   const leaderStart = child.pid ? (proc.stat(child.pid)?.startTicks ?? sinceTicks) : 0;
-  const stopForwarding = forwardSignals(child, args.grace);
+  const stopForwarding = forwardSignals(child, args.grace, out.stderr);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
       out.stderr.write(`curfew: failed to start ${file}: ${error.message}\n`);

@@ -47,7 +47,7 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
     for (const m of snap.members) {
       const k = key(m);
       inScan.add(k);
-      if (!tracked.has(k)) tracked.set(k, { member: m, cmd: proc.cmdline(m.info.pid) });
+      if (!tracked.has(k)) tracked.set(k, { member: m, cmd: proc.cmdline(m.info.pid) || `[${m.info.comm}]` });
     }
     return [...tracked.entries()].filter(([k, t]) => inScan.has(k) || stillAlive(t)).map(([, t]) => t);
   };

@@ -16,7 +16,7 @@ function runPs(args: string[]): string {
 function parseRow(line: string): ProcInfo | null {
   const [pid, ppid, pgid, state] = line.trim().split(/\s+/);
   if (!pid || !state) return null;
-  return { pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), sid: -1, state: state[0] === 'Z' ? 'Z' : state[0], threads: 1, startTicks: 0 };
+  return { pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), sid: -1, state: state[0] === 'Z' ? 'Z' : state[0], threads: 1, startTicks: 0, comm: '' };
 }
 
 export const psProc: ProcSource = {

@@ -15,6 +15,7 @@ export function parseStat(text: string): ProcInfo | null {
     sid: Number(fields[3]),
     threads: Number(fields[17]),
     startTicks: Number(fields[19]),
+    comm: text.slice(text.indexOf('(') + 1, close),
   };
 }
 

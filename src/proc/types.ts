@@ -9,6 +9,8 @@ export interface ProcInfo {
   threads: number;
   /** Start time in clock ticks since boot; with the pid, a process identity that survives pid reuse. */
   startTicks: number;
+  /** The kernel's short command name, kept for reports when the full command line is gone. */
+  comm: string;
 }
 
 /** A zombie whose other threads are gone too: it runs nothing and only waits to be reaped. */

@@ -3,7 +3,7 @@ import { findContext } from '../kill/context.js';
 import { findMembers, type Claim, type GroupRef } from '../kill/find.js';
 import type { KillReport } from '../kill/types.js';
 import { normalizeEnd, type EndOptions, type NormalizedEnd } from '../options.js';
-import type { ProcInfo } from '../proc/index.js';
+import { getProc, isDead, type ProcInfo } from '../proc/index.js';
 import { getRegistry } from '../scope/registry.js';
 
 /** The process group (and session) a spawn leads, and how to end it. */
@@ -34,9 +34,14 @@ export class ProcessGroup implements GroupRef {
     this.#release = init.release;
   }
 
-  /** @internal whether the leader is still running (its group is then managed, not leaked). */
+  /**
+   * @internal whether the leader is still running (its group is then managed, not leaked). Read
+   * from /proc, since Node's 'exit' event can lag behind the kernel under load.
+   */
   get leaderRunning(): boolean {
-    return !this.#leaderExited;
+    if (this.#leaderExited) return false;
+    const info = getProc().stat(this.leader);
+    return info !== null && info.startTicks === this.leaderStart && !isDead(info);
   }
 
   /** @internal forget the group: it is ended, or its scope took over. */

@@ -15,7 +15,7 @@ if (!isRoot) console.log('skipping the forced pid-reuse test: writing /proc/sys/
 // Makes the kernel hand out `pid` next, then starts an unrelated session leader; retries when
 // another process on the machine takes the pid first.
 function startBystanderAt(pid: number): ChildProcess | null {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < 500; attempt++) {
     writeFileSync('/proc/sys/kernel/ns_last_pid', String(pid - 1));
     const child = nodeSpawn('sleep', ['300'], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH } });
     if (child.pid === pid) return child;
@@ -25,13 +25,18 @@ function startBystanderAt(pid: number): ChildProcess | null {
 }
 
 describe('guards', () => {
-  it.skipIf(!isRoot).each(['main', 'worker'])('never signals a recycled pgid: a stranger that took it survives teardown (%s thread)', async (thread) => {
+  it.skipIf(!isRoot).for(['main', 'worker'])('never signals a recycled pgid: a stranger that took it survives teardown (%s thread)', async (thread, ctx) => {
     const owner = nodeSpawn(process.execPath, [driver('teardown-after-go.mjs'), thread], { stdio: ['pipe', 'pipe', 'inherit'] });
     track([owner.pid!]);
     const { pgid } = (await readLine(owner.stdout!)) as unknown as { pgid: number };
     expect(isAlive(pgid)).toBe(false);
     const bystander = startBystanderAt(pgid);
-    expect(bystander, 'could not make the kernel reuse the pid').not.toBeNull();
+    if (!bystander) {
+      // Other processes on a busy machine took the pid 500 times in a row: the setup failed, not the library.
+      console.log(`skipping: could not make the kernel hand out pid ${pgid} again`);
+      owner.kill('SIGKILL');
+      return ctx.skip();
+    }
     track([bystander!.pid!]);
     try {
       expect(procInfo(pgid)!.pgid).toBe(pgid); // the stranger now leads a group with our old pgid

@@ -6,11 +6,11 @@ import { isDead } from '../../dist/proc/types.js';
 describe('/proc parsers', () => {
   it('parses stat lines whose command name has spaces and parentheses', () => {
     const line = '4242 (my (odd) cmd) S 1 4240 4239 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 3 0 987654 1000 10 18446744073709551615';
-    expect(parseStat(line)).toEqual({ pid: 4242, state: 'S', ppid: 1, pgid: 4240, sid: 4239, threads: 3, startTicks: 987654 });
+    expect(parseStat(line)).toEqual({ pid: 4242, state: 'S', ppid: 1, pgid: 4240, sid: 4239, threads: 3, startTicks: 987654, comm: 'my (odd) cmd' });
   });
 
   it('a zombie is dead only once its other threads are gone', () => {
-    const base = { pid: 1, ppid: 1, pgid: 1, sid: 1, startTicks: 1 };
+    const base = { pid: 1, ppid: 1, pgid: 1, sid: 1, startTicks: 1, comm: 'x' };
     expect(isDead({ ...base, state: 'Z', threads: 1 })).toBe(true);
     expect(isDead({ ...base, state: 'Z', threads: 3 })).toBe(false);
     expect(isDead({ ...base, state: 'S', threads: 1 })).toBe(false);
