@@ -7,6 +7,25 @@ import { TOKEN_ENV } from '../scope/token.js';
 import { ProcessGroup } from './group.js';
 import { normalizeSpawn, type SpawnOptions } from './options.js';
 
+// execa's timeout marks `timedOut` and kills the leader alone (its promise may reject before any
+// other timer of the same delay runs); whichever comes first, ours or its rejection, ends the group.
+function endGroupOnTimeout(subprocess: ResultPromise, group: ProcessGroup, timeout: number): void {
+  let done = false;
+  const end = () => {
+    if (done) return;
+    done = true;
+    group.kill().catch((error: unknown) => process.emitWarning(`curfew: failed to end group ${group.pgid} after its timeout: ${(error as Error).message}`));
+  };
+  const timer = setTimeout(end, timeout);
+  subprocess.then(
+    () => clearTimeout(timer),
+    (error: { timedOut?: boolean }) => {
+      clearTimeout(timer);
+      if (error?.timedOut) end();
+    },
+  );
+}
+
 /** execa's subprocess, plus the group it leads. */
 export type Subprocess = ResultPromise & { readonly group: ProcessGroup };
 
@@ -65,13 +84,7 @@ export function spawn(file: string | URL, args?: readonly string[] | SpawnOption
     scope.register(group);
     if (scope.options.watchdog) watchdogFor(registry).register(group, scope);
     subprocess.nodeChildProcess.once('exit', () => group.markLeaderExited());
-    if (n.timeout) {
-      // execa's own timer (created first, same delay) fires first and marks `timedOut`; this one
-      // then ends the whole group, which execa's kill of the leader alone would not.
-      const timer = setTimeout(() => void group.kill(end), n.timeout);
-      const clear = () => clearTimeout(timer);
-      subprocess.then(clear, clear);
-    }
+    if (n.timeout) endGroupOnTimeout(subprocess, group, n.timeout);
   } else {
     // A command that could not start leaves nothing registered; execa's promise rejects.
     void registry.cgroups?.remove(cgroup);
