@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   CGROUP_FAILED: 'ERR_CURFEW_CGROUP_FAILED',
   /** The crash watchdog could not be started. */
   WATCHDOG_FAILED: 'ERR_CURFEW_WATCHDOG_FAILED',
+  /** A test (or suite, or file) left processes running under the test-runner integrations' `onLeak: 'fail'`. */
+  LEAKED: 'ERR_CURFEW_LEAKED',
 } as const;
 
 export type CurfewErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

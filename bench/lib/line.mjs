@@ -1,7 +1,7 @@
 // Fixtures and tree scripts print one JSON line once everything they report exists.
 
 /** Resolves with the first JSON line of stream, without waiting for the process to exit. */
-export function readLine(stream, withinMs = 15_000) {
+export function readLine(stream, withinMs = 60_000) {
   return new Promise((resolve, reject) => {
     let text = '';
     const finish = (fn, value) => {

@@ -81,6 +81,16 @@ export function withMarker(marker, { prefix = false } = {}) {
   return out;
 }
 
+/**
+ * Whether a process group may be signalled: its leader is still the process we started, or a
+ * live member carries our marker. (A pgid whose members are all gone is only a number that the
+ * kernel may give to someone else's group.)
+ */
+export function groupIsOurs(leader, marker) {
+  if (isAlive(leader.pid, leader.start)) return true;
+  return withMarker(marker).some((id) => readStat(id.pid)?.pgid === leader.pid);
+}
+
 /** Reported processes still alive, plus every live carrier of the marker. */
 export function survivors(ids, marker, options) {
   const byPid = new Map();

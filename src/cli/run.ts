@@ -79,7 +79,7 @@ export async function run(args: RunArgs, out: { stderr: NodeJS.WritableStream; c
 
   const pid = process.pid;
   const self = { pid, pgid: native.getpgid(0) ?? pid, sid: native.getsid(0) ?? pid };
-  const context: FindContext = { proc, self, ancestors: readAncestors(self, proc), walk: subreaper.active, orphans: () => subreaper.orphans() };
+  const context: FindContext = { proc, self, ancestors: readAncestors(self, proc), walk: subreaper.active, orphans: () => subreaper.orphans(), tokenCache: new Map(), memory: { lastPid: null, keep: new Set() } };
   const claim: Claim = {
     groups: child.pid ? [{ pgid: child.pid, leaderStart }] : [],
     tokens: [runId],

@@ -14,5 +14,7 @@ export function findContext(): FindContext {
     ancestors: readAncestors(self, proc),
     walk: registry.subreaper.active,
     orphans: () => (registry.subreaper.active ? registry.subreaper.orphans() : []),
+    tokenCache: new Map(),
+    memory: { lastPid: null, keep: new Set() },
   };
 }

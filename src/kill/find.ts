@@ -2,6 +2,7 @@ import { findEnv, isDead, type ProcInfo, type ProcSource } from '../proc/index.j
 import { TOKEN_ENV } from '../scope/token.js';
 import { groupStillOurs, maySignalGroup, maySignalPid, type Self } from './guards.js';
 import type { FoundBy, Member, Snapshot } from './types.js';
+import { candidates, type ScanMemory } from './candidates.js';
 
 /** A group started by spawn, named by its leader's identity. */
 export interface GroupRef {
@@ -32,27 +33,13 @@ export interface FindContext {
   walk: boolean;
   /** Orphans we may consider: children of ours that Node did not spawn. */
   orphans: () => number[];
-}
-
-// Either our subtree (cheap, and complete while we are the subreaper) or the whole table.
-function candidates(ctx: FindContext): Map<number, ProcInfo> {
-  const out = new Map<number, ProcInfo>();
-  if (!ctx.walk) {
-    for (const info of ctx.proc.list()) out.set(info.pid, info);
-    return out;
-  }
-  const stack = [ctx.self.pid];
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
-    for (const kid of ctx.proc.children(pid)) {
-      if (out.has(kid)) continue;
-      const info = ctx.proc.stat(kid);
-      if (!info) continue;
-      out.set(kid, info);
-      stack.push(kid);
-    }
-  }
-  return out;
+  /**
+   * Token answers by process identity (pid:startTicks), kept across the polls of one kill: an
+   * environment is fixed at exec, and reading it is the costly part of a scan.
+   */
+  tokenCache?: Map<string, boolean>;
+  /** Kept across the polls of one kill: later polls read only kept and new pids. */
+  memory?: ScanMemory;
 }
 
 export function tokenMatches(block: string | null, tokens: readonly string[]): boolean {
@@ -67,11 +54,12 @@ export function tokenMatches(block: string | null, tokens: readonly string[]): b
 export function findMembers(claim: Claim, ctx: FindContext): Snapshot {
   const table = candidates(ctx);
   const { proc, self } = ctx;
-  const tokenCache = new Map<number, boolean>();
+  const tokenCache = ctx.tokenCache ?? new Map<string, boolean>();
   const hasToken = (info: ProcInfo): boolean => {
     if (info.startTicks < claim.sinceTicks || claim.tokens.length === 0) return false;
-    let hit = tokenCache.get(info.pid);
-    if (hit === undefined) tokenCache.set(info.pid, (hit = tokenMatches(proc.environ(info.pid), claim.tokens)));
+    const key = `${info.pid}:${info.startTicks}`;
+    let hit = tokenCache.get(key);
+    if (hit === undefined) tokenCache.set(key, (hit = tokenMatches(proc.environ(info.pid), claim.tokens)));
     return hit;
   };
   const fromSelf = new Map<number, boolean>();
@@ -84,9 +72,17 @@ export function findMembers(claim: Claim, ctx: FindContext): Snapshot {
     if (hit === undefined) fromSelf.set(pid, (hit = descendsFromSelf(info.ppid, depth + 1)));
     return hit;
   };
+  // One pass over the table answers "does a proven member of this group exist?" for every group.
+  let proven: Set<number> | undefined;
   const provenMemberOf = (pgid: number): boolean => {
-    for (const info of table.values()) if (info.pgid === pgid && !isDead(info) && (descendsFromSelf(info.pid) || hasToken(info))) return true;
-    return false;
+    if (!proven) {
+      proven = new Set();
+      const wanted = new Set(claim.groups.map((g) => g.pgid));
+      for (const info of table.values()) {
+        if (wanted.has(info.pgid) && !proven.has(info.pgid) && !isDead(info) && (descendsFromSelf(info.pid) || hasToken(info))) proven.add(info.pgid);
+      }
+    }
+    return proven.has(pgid);
   };
 
   const groups = claim.groups
@@ -129,5 +125,6 @@ export function findMembers(claim: Claim, ctx: FindContext): Snapshot {
   }
   const members: Member[] = [];
   for (const [pid, foundBy] of found) members.push({ info: table.get(pid)!, foundBy });
+  if (ctx.memory) ctx.memory.keep = new Set(found.keys());
   return { members, groups };
 }

@@ -46,7 +46,7 @@ async function endAll(): Promise<void> {
     sinceTicks: since,
     cgroupPids: cgroups ? () => cgroupPaths.flatMap((p) => cgroups.pids(p)) : undefined,
   };
-  const context = { proc, self, ancestors: readAncestors(self, proc), walk: false, orphans: () => [] };
+  const context = { proc, self, ancestors: readAncestors(self, proc), walk: false, orphans: () => [], tokenCache: new Map<string, boolean>(), memory: { lastPid: null, keep: new Set<number>() } };
   const ladder: Rung[] = grace > 0 ? [{ name: 'SIGTERM', signal: constants.signals.SIGTERM, waitMs: grace }] : [];
   ladder.push({ name: 'SIGKILL', signal: constants.signals.SIGKILL, waitMs: 2000 });
   await escalate(() => findMembers(claim, context), ladder);

@@ -80,3 +80,19 @@ export async function waitUntil(check: () => boolean, withinMs = 5000, everyMs =
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** One line per pid, for assertion messages: what is it, where does it sit, what token does it carry. */
+export function describePids(pids: number[]): string[] {
+  return pids.map((pid) => {
+    const s = stat(pid);
+    let cmd = '';
+    let token = '';
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').trim();
+      token = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').find((v) => v.startsWith('CURFEW_TOKEN=')) ?? 'no token';
+    } catch {
+      // gone meanwhile
+    }
+    return s ? `${pid} ${s.state} ppid=${s.ppid} pgid=${s.pgid} sid=${s.sid} ${token} ${cmd}` : `${pid} gone`;
+  });
+}

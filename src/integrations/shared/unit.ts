@@ -1,0 +1,36 @@
+import { createScope } from '../../scope/current.js';
+import { getSelf } from '../../scope/registry.js';
+import type { Scope } from '../../scope/scope.js';
+import { leaksOf, type LeakList } from './leaks.js';
+import type { NormalizedIntegrationOptions } from './options.js';
+
+/**
+ * The scope of one test, suite or file: a child of whatever unit is entered when it opens, entered
+ * itself (so plain child_process spawns carry its token through the environment), and ended with
+ * a teardown whose leaks are the unit's report.
+ */
+export class Unit {
+  readonly scope: Scope;
+  #exit: (() => void) | undefined;
+
+  constructor(options: NormalizedIntegrationOptions) {
+    this.scope = createScope({ grace: options.grace, signals: options.signals });
+  }
+
+  enter(): this {
+    this.#exit ??= this.scope.enter();
+    return this;
+  }
+
+  /** Stops being current without ending anything (a file collected before another is run). */
+  leave(): void {
+    this.#exit?.();
+    this.#exit = undefined;
+  }
+
+  /** Leaves, ends everything the unit started, and says what leaked (undefined: nothing). */
+  async end(): Promise<LeakList | undefined> {
+    this.leave();
+    return leaksOf(await this.scope.close(), getSelf());
+  }
+}

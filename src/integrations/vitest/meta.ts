@@ -1,0 +1,18 @@
+import type { LeakList } from '../shared/leaks.js';
+import type { NormalizedIntegrationOptions } from '../shared/options.js';
+
+// The worker writes what a test, suite or file leaked into its task meta; Vitest delivers task
+// meta to the reporters in the main process with the task's result.
+declare module 'vitest' {
+  interface TaskMeta {
+    curfew?: LeakList;
+  }
+  interface ProvidedContext {
+    curfew: NormalizedIntegrationOptions;
+  }
+}
+
+/** The key the plugin provides the options under, for the setup file to inject. */
+export const OPTIONS_KEY = 'curfew';
+
+export type { LeakList };

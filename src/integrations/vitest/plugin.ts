@@ -1,0 +1,55 @@
+import { fileURLToPath } from 'node:url';
+import { normalizeIntegrationOptions, type IntegrationOptions } from '../shared/options.js';
+import { OPTIONS_KEY } from './meta.js';
+import { CurfewReporter } from './reporter.js';
+
+export type { IntegrationOptions as CurfewVitestOptions, OnLeak } from '../shared/options.js';
+
+const SETUP_FILE = fileURLToPath(new URL('./setup.js', import.meta.url));
+// `extends: true` projects load the config file again, so the plugin (and this module) can exist
+// twice: a registered symbol, not `instanceof`, tells that our reporter is already there.
+const REPORTER_MARK = Symbol.for('curfew.vitest.reporter');
+
+/** What `configureVitest` receives, narrowed to what the plugin uses (the same in Vitest 3.1 to 5). */
+export interface CurfewVitestContext {
+  vitest: { config: { reporters: unknown[] } };
+  project: { config: { setupFiles: string[] }; provide(key: typeof OPTIONS_KEY, value: ReturnType<typeof normalizeIntegrationOptions>): void };
+}
+
+/** The Vite plugin object; `configureVitest` is the Vitest (3.1+) plugin hook. */
+export interface CurfewVitestPlugin {
+  name: 'curfew';
+  configureVitest(context: CurfewVitestContext): void;
+}
+
+/**
+ * The Vitest plugin: every test, describe block and file gets a scope, torn down when it
+ * finishes (a test after its afterEach hooks, a describe block after its afterAll hooks), and
+ * the processes it left running are reported.
+ *
+ *     // vitest.config.ts
+ *     export default defineConfig({ plugins: [curfew({ onLeak: 'fail' })] });
+ *
+ * Needs Vitest 3.1 or later. Limits: tests that run concurrently in one worker share the
+ * environment variable that marks their processes, so a leak may be reported against a sibling
+ * (curfew's own `spawn` is exact); a timed-out test's body keeps running after its processes
+ * are ended; with `test.projects` on Vitest 3 and 4, a project sees the plugin only with
+ * `extends: true` (or its own `plugins` entry).
+ */
+export default function curfew(options: IntegrationOptions = {}): CurfewVitestPlugin {
+  const normalized = normalizeIntegrationOptions(options);
+  return {
+    name: 'curfew',
+    configureVitest({ vitest, project }) {
+      // First, so its beforeEach opens the test's scope before any of the user's hooks run.
+      if (!project.config.setupFiles.includes(SETUP_FILE)) project.config.setupFiles.unshift(SETUP_FILE);
+      project.provide(OPTIONS_KEY, normalized);
+      const reporters = vitest.config.reporters;
+      if (!reporters.some((r) => (r as Record<symbol, unknown> | null)?.[REPORTER_MARK])) {
+        reporters.push(Object.assign(new CurfewReporter(), { [REPORTER_MARK]: true }));
+      }
+    },
+  };
+}
+
+export { curfew };

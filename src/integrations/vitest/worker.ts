@@ -1,0 +1,86 @@
+import type { LeakList } from '../shared/leaks.js';
+import { formatProcesses } from '../shared/format.js';
+import { leakError } from '../shared/leaks.js';
+import type { NormalizedIntegrationOptions } from '../shared/options.js';
+import { Unit } from '../shared/unit.js';
+import type {} from './meta.js';
+
+/** The parts of a Vitest suite (a `describe` or a file) the worker touches. */
+export interface SuiteLike {
+  id: string;
+  name: string;
+  filepath?: string;
+  meta: { curfew?: LeakList };
+  result?: { state: string; errors?: unknown[] };
+}
+
+/**
+ * The worker's units. Vitest collects every file of a batch (running its setup files and top
+ * level) before it runs any, in the same order, so file units wait in a queue between the two.
+ */
+interface WorkerState {
+  options: NormalizedIntegrationOptions;
+  collected: Unit[];
+  file: Unit | undefined;
+  suites: Map<string, Unit>;
+}
+
+// One per realm (each worker thread is one): the setup file is re-imported for every test file,
+// and with isolation it may come from a fresh module graph while the patched runner stays.
+const KEY = Symbol.for('curfew.vitest.worker.v1');
+
+export function workerState(): WorkerState {
+  const holder = globalThis as unknown as Record<symbol, WorkerState | undefined>;
+  holder[KEY] ??= { options: { onLeak: 'warn' }, collected: [], file: undefined, suites: new Map() };
+  return holder[KEY];
+}
+
+/** A file is being collected: what its top level starts belongs to a unit of its own. */
+export function openFile(options: NormalizedIntegrationOptions): void {
+  const state = workerState();
+  state.options = options;
+  state.collected.at(-1)?.leave();
+  state.collected.push(new Unit(options).enter());
+}
+
+/** The runner starts a file or a describe block. */
+export function openSuite(suite: SuiteLike): void {
+  const state = workerState();
+  if (suite.filepath === undefined) {
+    state.suites.set(suite.id, new Unit(state.options).enter());
+    return;
+  }
+  for (const unit of state.collected) unit.leave();
+  state.file = (state.collected.shift() ?? new Unit(state.options)).enter();
+}
+
+/** The runner finished a file or a describe block, after its afterAll hooks. */
+export async function closeSuite(suite: SuiteLike): Promise<void> {
+  const state = workerState();
+  const isFile = suite.filepath !== undefined;
+  const unit = isFile ? state.file : state.suites.get(suite.id);
+  if (isFile) state.file = undefined;
+  else state.suites.delete(suite.id);
+  if (unit) recordSuite(suite, await unit.end(), isFile);
+}
+
+/** Without the runner hooks (a custom runner of the user's), the file ends in the setup file's afterAll. */
+export async function closeFileWithoutRunner(suite: SuiteLike | undefined): Promise<void> {
+  const state = workerState();
+  if (state.file) return;
+  const unit = state.collected.shift();
+  if (unit && suite) recordSuite(suite, await unit.end(), true);
+  else await unit?.end();
+}
+
+function recordSuite(suite: SuiteLike, leaks: LeakList | undefined, isFile: boolean): void {
+  const { onLeak } = workerState().options;
+  if (!leaks || onLeak === 'ignore') return;
+  suite.meta.curfew = leaks;
+  if (onLeak !== 'fail') return;
+  // Failing the suite's result keeps the other tests running; throwing here would abort the file.
+  const error = leakError(isFile ? 'the file (its top level or its beforeAll hooks)' : `describe "${suite.name}"`, leaks, formatProcesses(leaks));
+  suite.result ??= { state: 'fail' };
+  suite.result.state = 'fail';
+  (suite.result.errors ??= []).push({ name: error.name, message: error.message, stack: error.stack, code: error.code, leaks: error.leaks });
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import type { ProcInfo } from '../proc/index.js';
+import type { FindContext } from './find.js';
+
+/** pids below this are never handed out again once the counter wraps (the kernel's RESERVED_PIDS). */
+const RESERVED_PIDS = 300;
+/** Past this many new pids since the last look, a full scan is cheaper than probing each. */
+const MAX_PROBES = 4096;
+
+/**
+ * What one kill remembers between its polls, so that only the first reads the whole process
+ * table. Membership cannot be gained by an old process (a group is closed to outsiders, an
+ * environment is fixed at exec, parentage only moves to a subreaper), so a later poll needs the
+ * members it already had plus the pids the kernel has handed out since.
+ */
+export interface ScanMemory {
+  lastPid: number | null;
+  keep: Set<number>;
+}
+
+let pidMax: number | undefined;
+function readPidMax(): number {
+  try {
+    pidMax ??= Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1'));
+  } catch {
+    pidMax = 4_194_304;
+  }
+  return pidMax;
+}
+
+// The pids allocated after `from` up to `to`, following the kernel's wrap; null when too many.
+function newPids(from: number, to: number): number[] | null {
+  const out: number[] = [];
+  if (to >= from) {
+    if (to - from > MAX_PROBES) return null;
+    for (let pid = from + 1; pid <= to; pid++) out.push(pid);
+    return out;
+  }
+  const max = readPidMax();
+  if (max - from + to - RESERVED_PIDS > MAX_PROBES) return null;
+  for (let pid = from + 1; pid < max; pid++) out.push(pid);
+  for (let pid = RESERVED_PIDS; pid <= to; pid++) out.push(pid);
+  return out;
+}
+
+function walkFromSelf(ctx: FindContext): Map<number, ProcInfo> {
+  const out = new Map<number, ProcInfo>();
+  const stack = [ctx.self.pid];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    for (const kid of ctx.proc.children(pid)) {
+      if (out.has(kid)) continue;
+      const info = ctx.proc.stat(kid);
+      if (!info) continue;
+      out.set(kid, info);
+      stack.push(kid);
+    }
+  }
+  return out;
+}
+
+/**
+ * The processes a scan considers: our subtree while we are the subreaper (complete, and cheap),
+ * otherwise the whole table on the first poll and only kept and new pids after it.
+ */
+export function candidates(ctx: FindContext): Map<number, ProcInfo> {
+  if (ctx.walk) return walkFromSelf(ctx);
+  const { proc, memory } = ctx;
+  // Read the counter first: whatever starts during the scan gets a later pid, seen next time.
+  const now = proc.lastPid();
+  const fresh = memory && memory.lastPid !== null && now !== null ? newPids(memory.lastPid, now) : null;
+  const out = new Map<number, ProcInfo>();
+  if (memory && fresh) {
+    for (const pid of [...memory.keep, ...fresh]) {
+      const info = proc.stat(pid);
+      if (info) out.set(pid, info);
+    }
+  } else {
+    for (const info of proc.list()) out.set(info.pid, info);
+  }
+  if (memory) memory.lastPid = now;
+  return out;
+}

@@ -1,0 +1,117 @@
+import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Tinypool from 'tinypool';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScope } from 'curfew';
+import { describePids, isAlive, newMarker, survivors, waitUntil } from '../helpers/processes.js';
+import { track, useCleanup } from '../helpers/cleanup.js';
+
+useCleanup();
+
+const TASK = fileURLToPath(new URL('./load-task.mjs', import.meta.url));
+const BYSTANDER = fileURLToPath(new URL('./bystander.pl', import.meta.url));
+const WORKERS = 8;
+const TREES_PER_WORKER = Number(process.env.CURFEW_LOAD_TREES ?? 50);
+const LANES = 5;
+const GRACE_MS = 200;
+// A teardown may take its grace (once per polite rung) plus this before it counts as hung.
+const HANG_BOUND_MS = 5000;
+
+const dir = mkdtempSync(join(tmpdir(), 'curfew-load-'));
+const bystanders: { child: ChildProcess; log: string; what: string }[] = [];
+
+function startBystander(what: string, options: { detached?: boolean; env?: NodeJS.ProcessEnv }) {
+  const log = join(dir, `bystander-${bystanders.length}.log`);
+  // Not track()ed: the per-test cleanup would end it; afterAll does.
+  const child = nodeSpawn('perl', [BYSTANDER, log], { stdio: 'ignore', detached: options.detached, env: { PATH: process.env.PATH, ...options.env } });
+  bystanders.push({ child, log, what });
+}
+
+// Zombies whose parent is this process: the library must reap the orphans it adopted.
+function ourZombies(): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const f = readFileSync(`/proc/${name}/stat`, 'latin1');
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      if (rest[0] === 'Z' && Number(rest[1]) === process.pid) out.push(Number(name));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+// The main thread opens a scope too, so this process is the subreaper that adopts orphans.
+const exitMain = createScope({ grace: GRACE_MS }).enter();
+
+beforeAll(() => {
+  startBystander('a plain child in the test process group and session', {});
+  startBystander('a session leader of its own', { detached: true });
+  startBystander('a process carrying a foreign curfew token', { detached: true, env: { CURFEW_TOKEN: 'f0f0f0f0f0f0' } });
+});
+
+afterAll(() => {
+  exitMain();
+  for (const b of bystanders) b.child.kill('SIGKILL');
+});
+
+describe('load', () => {
+  it(`${WORKERS} workers x ${TREES_PER_WORKER} trees in overlapping scopes: zero survivors, zero zombies, no hang`, async () => {
+    const marker = newMarker();
+    const pool = new Tinypool({ filename: TASK, runtime: 'worker_threads', minThreads: WORKERS, maxThreads: WORKERS });
+    const started = performance.now();
+    let results: { latencies: number[]; pids: number[]; survivors: number }[];
+    try {
+      results = await Promise.all(Array.from({ length: WORKERS }, (_, worker) => pool.run({ worker, trees: TREES_PER_WORKER, lanes: LANES, marker, grace: GRACE_MS })));
+    } finally {
+      await pool.destroy();
+    }
+    const pids = results.flatMap((r) => r.pids);
+    track(pids, marker);
+    const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    console.log(
+      `load: ${latencies.length} teardowns of ${pids.length} reported pids in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+        `teardown latency p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms (grace ${GRACE_MS} ms)`,
+    );
+    expect(latencies).toHaveLength(WORKERS * TREES_PER_WORKER);
+    expect(results.reduce((n, r) => n + r.survivors, 0)).toBe(0);
+    expect(describePids(survivors(pids, marker))).toEqual([]);
+    expect(latencies.at(-1)!).toBeLessThan(GRACE_MS + HANG_BOUND_MS);
+    expect(await waitUntil(() => ourZombies().length === 0, 5000)).toBe(true);
+  });
+
+  it.each(['worker_threads', 'child_process'] as const)('workers destroyed mid-task (%s): zero survivors', async (runtime) => {
+    const marker = newMarker();
+    const pidFile = join(dir, `held-${runtime}`);
+    const pool = new Tinypool({ filename: TASK, runtime, minThreads: WORKERS, maxThreads: WORKERS });
+    const held = Array.from({ length: WORKERS }, (_, worker) => pool.run({ worker, trees: 4, lanes: 4, marker, grace: GRACE_MS, hold: true, pidFile }).catch(() => 'destroyed'));
+    const readPids = () => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).flatMap((l) => JSON.parse(l) as number[]) : []);
+    expect(await waitUntil(() => readFileSync(pidFile, { flag: 'a+', encoding: 'utf8' }).split('\n').filter(Boolean).length === WORKERS * 4, 120_000)).toBe(true);
+    const pids = readPids();
+    track(pids, marker);
+    const t0 = performance.now();
+    await pool.destroy();
+    await Promise.all(held);
+    const gone = await waitUntil(() => survivors(pids, marker).length === 0, 20_000);
+    console.log(`load (${runtime}): ${pids.length} held processes gone ${Math.round(performance.now() - t0)} ms after pool.destroy()`);
+    expect(describePids(survivors(pids, marker))).toEqual([]);
+    expect(gone).toBe(true);
+    expect(await waitUntil(() => ourZombies().length === 0, 5000)).toBe(true);
+  });
+
+  it('sent no signal to any process outside the trees under test', () => {
+    for (const b of bystanders) {
+      expect(isAlive(b.child.pid!), b.what).toBe(true);
+      expect(existsSync(b.log) ? readFileSync(b.log, 'utf8') : '', b.what).toBe('');
+    }
+  });
+});
