@@ -3,6 +3,8 @@ import { getNative } from '../native/index.js';
 import { getProc, isDead } from '../proc/index.js';
 import { KnownChildren } from './known-children.js';
 
+const REAP_EVERY_MS = 1000;
+
 /**
  * The child-subreaper layer: while on, every orphaned descendant of this process is re-parented
  * to it instead of to init, so it can be found (and reaped) even with a scrubbed environment and
@@ -32,7 +34,12 @@ export class Subreaper {
     } catch {
       this.#active = false;
     }
-    if (this.#active) process.on('SIGCHLD', () => this.reapOrphans());
+    if (this.#active) {
+      process.on('SIGCHLD', () => this.reapOrphans());
+      // Children of a worker thread that exits move to the main thread without a SIGCHLD (the
+      // kernel only notifies across thread groups), so dead ones are also looked for now and then.
+      setInterval(() => this.reapOrphans(), REAP_EVERY_MS).unref();
+    }
     return this.#active;
   }
 

@@ -1,12 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { getNative } from '../native/index.js';
-import { getProc } from '../proc/index.js';
+import { findEnv, getProc } from '../proc/index.js';
 import { Subreaper } from '../reaper/subreaper.js';
 import type { Self } from '../kill/guards.js';
 import { Cgroups } from '../cgroup/manager.js';
 import { WatchdogClient } from '../watchdog/client.js';
 import type { ProcessGroup } from '../spawn/group.js';
 import type { Scope } from './scope.js';
+import { TOKEN_ENV } from './token.js';
 
 /**
  * Process-wide (per realm) state. Test runners can load a package twice, so it lives under a
@@ -68,10 +69,18 @@ export function getSelf(): Self {
   return registry.self;
 }
 
-/** The scope an orphan belongs to: the newest open scope that already existed when it started. */
-export function orphanOwner(startTicks: number): Scope | undefined {
+/**
+ * The scope an orphan belongs to: the innermost open scope its token names, else (no token, or
+ * only a supervisor's) the newest open scope that already existed when it started. The token
+ * comes first because start times tick in 10 ms steps: a suite's daemon started just before a
+ * test opened must not count as the test's.
+ */
+export function orphanOwner(startTicks: number, environ: string | null): Scope | undefined {
+  const open = getRegistry().open;
+  const chain = environ ? findEnv(environ, TOKEN_ENV)?.split(':') : undefined;
+  for (const id of (chain ?? []).reverse()) for (const scope of open) if (scope.id === id) return scope;
   let owner: Scope | undefined;
-  for (const scope of getRegistry().open) if (scope.createdTicks <= startTicks) owner = scope;
+  for (const scope of open) if (scope.createdTicks <= startTicks) owner = scope;
   return owner;
 }
 

@@ -116,7 +116,7 @@ export class Scope {
       tokens: [this.id],
       sinceTicks: this.createdTicks,
       claimOrphan: (info: ProcInfo) => {
-        const owner = orphanOwner(info.startTicks);
+        const owner = orphanOwner(info.startTicks, getProc().environ(info.pid));
         return owner !== undefined && mine.has(owner);
       },
       cgroupPids: cgroups ? () => groups.flatMap((g) => (g.cgroup ? cgroups.pids(g.cgroup) : [])) : undefined,

@@ -19,6 +19,7 @@ async function firstLine(stream) {
 export default async function task({ worker, trees, lanes, marker, grace, hold, pidFile }) {
   const env = { ...process.env, CURFEW_TEST_MARKER: marker };
   const latencies = [];
+  const slowest = [];
   const pids = [];
   let survivors = 0;
   let next = 0;
@@ -35,10 +36,11 @@ export default async function task({ worker, trees, lanes, marker, grace, hold, 
     const t0 = performance.now();
     const report = await scope.close();
     latencies.push(performance.now() - t0);
+    slowest.push([performance.now() - t0, name]);
     survivors += report.survivors.length;
   };
   await Promise.all(Array.from({ length: lanes }, async () => {
     while (next < trees) await one(next++);
   }));
-  return { latencies, pids, survivors };
+  return { latencies, pids, survivors, slowest: slowest.sort((a, b) => b[0] - a[0]).slice(0, 3) };
 }

@@ -1,0 +1,17 @@
+// Section 5: the overhead of the test integrations; each part skips on its own when the
+// integration it measures is not built (see bench/integration/).
+import { run as vitestPlugin } from './integration/vitest-plugin.mjs';
+import { run as cliRun } from './integration/cli-run.mjs';
+import { log, runSection } from './lib/section.mjs';
+
+export async function run() {
+  const parts = [];
+  for (const part of [vitestPlugin, cliRun]) {
+    const result = await part();
+    if (result.skipped) log(`${result.title}: ${result.markdown}`);
+    parts.push(`### ${result.title}\n\n${result.markdown}`);
+  }
+  return { id: 'integration-overhead', title: '5. Overhead of the test integrations', markdown: parts.join('\n\n') };
+}
+
+if (import.meta.main) await runSection(run);

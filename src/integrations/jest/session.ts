@@ -1,0 +1,145 @@
+import { appendFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Circus } from '@jest/types';
+import { TOKEN_ENV } from '../../scope/token.js';
+import { formatLeakBlock, formatProcesses, painter } from '../shared/format.js';
+import { leakError as sharedLeakError, type LeakList } from '../shared/leaks.js';
+import { normalizeIntegrationOptions, type NormalizedIntegrationOptions } from '../shared/options.js';
+import { Unit } from '../shared/unit.js';
+import channel from './channel.cjs';
+
+export type UnitKind = 'tests' | 'suites' | 'files';
+
+/** One line of the leak channel (see channel.cts). */
+export interface LeakLine {
+  /** The test file's absolute path, as in Jest's results. */
+  file: string;
+  /** What left them, e.g. `leak.test.js > server > answers`. */
+  title: string;
+  kind: UnitKind;
+  leaks: LeakList;
+}
+
+/** Copies the token into the test file's own `process.env`, a copy Jest took when the file started. */
+export type MirrorToken = (name: string, value: string | undefined) => void;
+
+// `describe > test`, without Jest's root block.
+function leakError(subject: string, leaks: LeakList): Error {
+  return sharedLeakError(subject, leaks, formatProcesses(leaks));
+}
+
+// "Test suite failed to run" prints the message and then the stack, which would repeat the list.
+function suiteLeakError(subject: string, leaks: LeakList): Error {
+  const error = leakError(subject, leaks);
+  error.stack = '';
+  return error;
+}
+
+function pathOf(entry: Circus.TestEntry | Circus.DescribeBlock): string {
+  const names = [entry.name];
+  for (let block = entry.parent; block?.parent; block = block.parent) names.unshift(block.name);
+  return names.join(' > ');
+}
+
+/**
+ * One test file's units, driven by jest-circus events: the file's opens when the environment is
+ * set up, a describe block's at its start, a test's at its start (before beforeEach hooks). They
+ * end at `test_done` (after the afterEach hooks) and `run_describe_finish` (after afterAll).
+ * Jest awaits each event, so teardown finishes before the next test starts.
+ */
+export class JestSession {
+  readonly #options: NormalizedIntegrationOptions;
+  readonly #file: string;
+  readonly #label: string;
+  readonly #mirror: MirrorToken;
+  readonly #units = new Map<object, Unit>();
+  #fileUnit: Unit | undefined;
+
+  constructor(options: unknown, testPath: string, rootDir: string, mirror: MirrorToken) {
+    this.#options = normalizeIntegrationOptions(options ?? {});
+    this.#file = testPath;
+    this.#label = relative(rootDir, testPath) || testPath;
+    this.#mirror = mirror;
+  }
+
+  start(): void {
+    this.#fileUnit = new Unit(this.#options).enter();
+    this.#sync();
+  }
+
+  async handle(event: Circus.AsyncEvent, state: Circus.State): Promise<void> {
+    switch (event.name) {
+      case 'run_describe_start':
+        if (event.describeBlock.parent) this.#open(event.describeBlock);
+        return;
+      case 'test_start':
+        this.#open(event.test);
+        return;
+      case 'test_skip':
+      case 'test_todo':
+        await this.#end(event.test);
+        return;
+      case 'test_done': {
+        const leaks = await this.#end(event.test);
+        // Pushed, never thrown: a throw here would fail the whole file instead of this test.
+        if (leaks && this.#report('tests', `${this.#label} > ${pathOf(event.test)}`, leaks)) event.test.errors.push(leakError('the test', leaks));
+        return;
+      }
+      case 'run_describe_finish': {
+        const block = event.describeBlock;
+        if (!block.parent) return this.#finishFile(state);
+        const leaks = await this.#end(block);
+        if (leaks && this.#report('suites', `${this.#label} > ${pathOf(block)} (beforeAll/afterAll)`, leaks)) state.unhandledErrors.push(suiteLeakError(`describe "${block.name}"`, leaks));
+        return;
+      }
+      default:
+    }
+  }
+
+  /** Ends what is still open (a file that failed before its tests ran, say) and restores the environment. */
+  async finish(): Promise<void> {
+    for (const unit of [...this.#units.values()].reverse()) await unit.end();
+    this.#units.clear();
+    await this.#finishFile(undefined);
+  }
+
+  // After the file's afterAll hooks (the root block's finish), or at teardown if it never ran.
+  async #finishFile(state: Circus.State | undefined): Promise<void> {
+    const unit = this.#fileUnit;
+    this.#fileUnit = undefined;
+    const leaks = await unit?.end();
+    this.#sync();
+    if (leaks && this.#report('files', `${this.#label} (top level and beforeAll)`, leaks)) state?.unhandledErrors.push(suiteLeakError('the file (its top level or its beforeAll hooks)', leaks));
+  }
+
+  #open(key: object): void {
+    this.#units.set(key, new Unit(this.#options).enter());
+    this.#sync();
+  }
+
+  async #end(key: object): Promise<LeakList | undefined> {
+    const unit = this.#units.get(key);
+    this.#units.delete(key);
+    const leaks = await unit?.end();
+    this.#sync();
+    return leaks;
+  }
+
+  #sync(): void {
+    this.#mirror(TOKEN_ENV, process.env[TOKEN_ENV]);
+  }
+
+  /** Hands the leak to the reporter (or prints it, without one); true when the test must fail. */
+  #report(kind: UnitKind, title: string, leaks: LeakList): boolean {
+    const { onLeak } = this.#options;
+    if (onLeak === 'ignore') return false;
+    const dir = process.env[channel.LEAKS_DIR_ENV];
+    if (dir) {
+      const line: LeakLine = { file: this.#file, title, kind, leaks };
+      appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify(line)}\n`);
+    } else {
+      process.stderr.write(formatLeakBlock(title, leaks, painter(process.stderr.isTTY === true && !process.env.NO_COLOR)));
+    }
+    return onLeak === 'fail';
+  }
+}
