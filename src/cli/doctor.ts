@@ -11,7 +11,7 @@ export interface Doctor {
   proc: boolean;
   subreaper: boolean;
   pidfd: boolean;
-  cgroup: { mount: string | null; hybrid: boolean; writable: boolean; kill: boolean; usable: boolean; advice?: string };
+  cgroup: { mount: string | null; base: string | null; hybrid: boolean; writable: boolean; kill: boolean; usable: boolean; advice?: string };
   layers: string[];
 }
 
@@ -42,6 +42,7 @@ export function diagnose(): Doctor {
   }
   const cgroup = {
     mount: cgroups?.site.mount ?? null,
+    base: cgroups?.site.base ?? null,
     hybrid: cgroups?.site.hybrid ?? false,
     writable: cgroups?.site.writable ?? false,
     kill: cgroups?.site.hasKill ?? false,

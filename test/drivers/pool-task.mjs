@@ -14,7 +14,7 @@ const firstLine = async (stream) => {
   throw new Error(`no line: ${text}`);
 };
 
-export default function task({ fixtures, plain, marker, pidFile, hold }) {
+export default function task({ fixtures, plain, marker, pidFile, hold, cgroup = false }) {
   return withScope(async () => {
     const env = { ...process.env, CURFEW_TEST_MARKER: marker };
     const lines = await Promise.all(fixtures.map((f) => firstLine(spawn(f, [], { env, buffer: false, reject: false }).stdout)));
@@ -23,5 +23,5 @@ export default function task({ fixtures, plain, marker, pidFile, hold }) {
     appendFileSync(pidFile, `${JSON.stringify(pids)}\n`);
     if (hold) await new Promise(() => {});
     return pids;
-  }, { grace: 200 });
+  }, { grace: 200, cgroup });
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../helpers/fixtures.js';
 import { newMarker, survivors, waitUntil } from '../helpers/processes.js';
 import { track, useCleanup } from '../helpers/cleanup.js';
+import { cgroupUsable } from '../helpers/cgroup.js';
 
 useCleanup();
 
@@ -18,13 +19,16 @@ function readPids(file: string): number[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).flatMap((l) => JSON.parse(l) as number[]) : [];
 }
 
-describe.each(['worker_threads', 'child_process'] as const)('tinypool with the %s runtime', (runtime) => {
+const layers = cgroupUsable() ? [false, true] : [false];
+const cases = (['worker_threads', 'child_process'] as const).flatMap((runtime) => layers.map((cgroup) => ({ runtime, cgroup })));
+
+describe.each(cases)('tinypool with the $runtime runtime (cgroup: $cgroup)', ({ runtime, cgroup }) => {
   it("a task's subprocesses are gone when the task settles", async () => {
     const pool = new Tinypool({ filename: TASK, runtime, maxThreads: 2, minThreads: 1 });
     const marker = newMarker();
     const pidFile = join(mkdtempSync(join(tmpdir(), 'curfew-pool-')), 'pids');
     try {
-      const results = await Promise.all([0, 1].map(() => pool.run({ fixtures: FIXTURES, plain: PLAIN, marker, pidFile })));
+      const results = await Promise.all([0, 1].map(() => pool.run({ fixtures: FIXTURES, plain: PLAIN, marker, pidFile, cgroup })));
       const pids = results.flat() as number[];
       track(pids, marker);
       expect(pids.length).toBe(10);
@@ -38,7 +42,7 @@ describe.each(['worker_threads', 'child_process'] as const)('tinypool with the %
     const pool = new Tinypool({ filename: TASK, runtime, maxThreads: 2, minThreads: 2 });
     const marker = newMarker();
     const pidFile = join(mkdtempSync(join(tmpdir(), 'curfew-pool-')), 'pids');
-    const running = [0, 1].map(() => pool.run({ fixtures: FIXTURES, plain: PLAIN, marker, pidFile, hold: true }).catch(() => 'destroyed'));
+    const running = [0, 1].map(() => pool.run({ fixtures: FIXTURES, plain: PLAIN, marker, pidFile, hold: true, cgroup }).catch(() => 'destroyed'));
     expect(await waitUntil(() => readPids(pidFile).length === 10, 20_000)).toBe(true);
     const pids = readPids(pidFile);
     track(pids, marker);

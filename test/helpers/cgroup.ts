@@ -1,13 +1,28 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+interface DoctorCgroup {
+  usable: boolean;
+  mount: string | null;
+  base: string | null;
+}
+
 // Asks the library itself (through `curfew doctor --json`) rather than guessing.
-export function cgroupUsable(): boolean {
+function doctor(): DoctorCgroup | undefined {
   try {
     const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
-    const out = execFileSync(process.execPath, [bin, 'doctor', '--json'], { encoding: 'utf8' });
-    return JSON.parse(out).cgroup?.usable === true;
+    return JSON.parse(execFileSync(process.execPath, [bin, 'doctor', '--json'], { encoding: 'utf8' })).cgroup as DoctorCgroup;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+export function cgroupUsable(): boolean {
+  return doctor()?.usable === true;
+}
+
+/** Where new cgroups are made: the v2 mount joined with this process's own cgroup path. */
+export function cgroupBase(): string | undefined {
+  const d = doctor();
+  return d?.base ?? undefined;
 }

@@ -1,0 +1,52 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createScope } from 'curfew';
+import { startWithCurfew } from '../helpers/fixtures.js';
+import { newMarker, survivors } from '../helpers/processes.js';
+import { track, useCleanup } from '../helpers/cleanup.js';
+import { cgroupBase, cgroupUsable } from '../helpers/cgroup.js';
+
+useCleanup();
+
+const usable = cgroupUsable();
+if (!usable) console.log('skipping cgroup placement tests: no writable cgroup v2 subtree here (root or a delegated subtree is needed; see `curfew doctor`)');
+
+const ours = () => readdirSync(cgroupBase()!).filter((name) => name.startsWith(`curfew-${process.pid}-`));
+
+describe.skipIf(!usable)('cgroup v2 layer', () => {
+  it('puts a spawn in a cgroup of its own before it execs, and finds what escapes everything else', async () => {
+    const marker = newMarker();
+    await using scope = createScope({ cgroup: true, grace: 200 });
+    const { sub, line } = await startWithCurfew('scrubbed-env-daemon.sh', marker, { scope });
+    track(line.pids, marker);
+    expect(sub.group.cgroup).toMatch(/curfew-/);
+    expect(ours()).toHaveLength(1);
+    const report = await scope.teardown();
+    expect(report.ended.map((p) => p.pid)).toEqual(line.pids);
+    // The subreaper would find it as an orphan too; the cgroup is checked first.
+    expect(report.ended[0].foundBy).toBe('cgroup');
+    expect(survivors(line.pids, marker)).toEqual([]);
+  });
+
+  it('removes every cgroup directory it made, after teardown and after group.kill()', async () => {
+    const marker = newMarker();
+    const scope = createScope({ cgroup: true, grace: 200 });
+    const a = await startWithCurfew('fork-storm.sh', marker, { scope });
+    const b = await startWithCurfew('setsid-fork.sh', marker, { scope });
+    track([...a.line.pids, ...b.line.pids], marker);
+    expect(ours()).toHaveLength(2);
+    await a.sub.group.kill();
+    expect(ours()).toHaveLength(1);
+    await scope.close();
+    expect(ours()).toEqual([]);
+    expect(survivors([...a.line.pids, ...b.line.pids], marker)).toEqual([]);
+  });
+
+  it('a spawn that cannot start leaves no cgroup behind', async () => {
+    await using scope = createScope({ cgroup: true });
+    const { spawn } = await import('curfew');
+    await expect(spawn('/nonexistent/curfew-command', [], { scope })).rejects.toThrow();
+    await scope.teardown();
+    expect(ours()).toEqual([]);
+  });
+});
