@@ -5,6 +5,8 @@ import type { EndedProcess, KillReport } from '../kill/types.js';
 import { normalizeEnd, normalizeScopeOptions, type EndOptions, type NormalizedScopeOptions, type ScopeOptions } from '../options.js';
 import { getProc, type ProcInfo } from '../proc/index.js';
 import type { ProcessGroup } from '../spawn/group.js';
+import type { SpawnOptions } from '../spawn/options.js';
+import { spawn, type Subprocess } from '../spawn/spawn.js';
 import { CurfewError, ERROR_CODES } from '../errors.js';
 import { getRegistry, orphanOwner } from './registry.js';
 import { extendChain, newScopeId, TOKEN_ENV } from './token.js';
@@ -55,6 +57,11 @@ export class Scope {
   /** The groups spawned in this scope that were not yet ended. */
   get groups(): readonly ProcessGroup[] {
     return [...this.#groups];
+  }
+
+  /** `spawn(file, args, options)` registered in this scope. */
+  spawn(file: string | URL, args?: readonly string[], options?: SpawnOptions): Subprocess {
+    return spawn(file, args, { ...options, scope: this });
   }
 
   /** @internal */

@@ -176,3 +176,19 @@ describe('safety', () => {
     }
   });
 });
+
+describe('scope.spawn', () => {
+  it('registers in that scope, and disposal tears it down', async () => {
+    const marker = newMarker();
+    let pids: number[] = [];
+    {
+      await using scope = createScope({ grace: 200 });
+      const sub = scope.spawn(fixturePath('double-fork-daemon.mjs'), [], { env: { [MARKER_ENV]: marker }, buffer: false, reject: false });
+      pids = (await readLine(sub.stdout!)).pids;
+      track(pids, marker);
+      expect(scope.groups).toContain(sub.group);
+      expect(survivors(pids)).toEqual(pids);
+    }
+    expect(survivors(pids, marker)).toEqual([]);
+  });
+});
