@@ -27,11 +27,16 @@ function exitStatus(code: number | null, signal: NodeJS.Signals | null): number 
 
 // Ctrl-C reaches only our group once the command has its own session, so forwarding is our job;
 // each forwarded signal escalates to SIGKILL after the grace period, and a second Ctrl-C kills now.
-function forwardSignals(child: ChildProcess, grace: number, stderr: NodeJS.WritableStream): () => void {
+// Installed before the command starts: a signal that arrived between the spawn and the handlers
+// would otherwise kill the supervisor and orphan the command.
+function forwardSignals(command: () => ChildProcess | undefined, grace: number, stderr: NodeJS.WritableStream): () => void {
   const native = getNative();
   let timer: NodeJS.Timeout | undefined;
   let interrupts = 0;
-  const killGroup = (signal: number) => child.pid && native.signalGroup(child.pid, signal);
+  const killGroup = (signal: number) => {
+    const pid = command()?.pid;
+    if (pid) native.signalGroup(pid, signal);
+  };
   const handlers = FORWARDED.map((name) => {
     const handler = () => {
       if (name === 'SIGINT' && ++interrupts > 1) return void killGroup(constants.signals.SIGKILL);
@@ -61,13 +66,14 @@ export async function run(args: RunArgs, out: { stderr: NodeJS.WritableStream; c
   const [file, ...rest] = args.command;
   const argv = cgroup ? ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup, file, ...rest] : rest;
   const sinceTicks = proc.nowTicks();
-  const child = spawn(cgroup ? '/bin/sh' : file, argv, {
+  let command: ChildProcess | undefined;
+  const stopForwarding = forwardSignals(() => command, args.grace, out.stderr);
+  const child = (command = spawn(cgroup ? '/bin/sh' : file, argv, {
     stdio: 'inherit',
     detached: true,
     env: { ...process.env, [TOKEN_ENV]: extendChain(process.env[TOKEN_ENV], runId) },
-  });
+  }));
   const leaderStart = child.pid ? (proc.stat(child.pid)?.startTicks ?? sinceTicks) : 0;
-  const stopForwarding = forwardSignals(child, args.grace, out.stderr);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
       out.stderr.write(`curfew: failed to start ${file}: ${error.message}\n`);
