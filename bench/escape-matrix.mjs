@@ -8,8 +8,9 @@ import { curfewTool, execaTool, groupKillTool, treeKillTool } from './lib/tools.
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const GRACE_MS = 300;
-// After the kill, a tool gets this long (polled) before what is alive counts as left behind.
-const BOUND_MS = 1500;
+// Once a tool's call has returned, its processes get this long (polled) before what is alive
+// counts as left behind (execa's forceKillAfterDelay still fires within it).
+const BOUND_MS = GRACE_MS + 700;
 
 const CASES = [
   'background-grandchild.sh',
@@ -43,7 +44,7 @@ async function runCase(tool, fixture) {
     const t0 = performance.now();
     const report = await handle.kill();
     const killMs = performance.now() - t0;
-    const deadline = t0 + BOUND_MS;
+    const deadline = performance.now() + BOUND_MS;
     while (survivors(ids, marker).length > 0 && performance.now() < deadline) await sleep(20);
     const byPid = ids.filter((id) => isAlive(id.pid, id.start)).length;
     const byMarker = withMarker(marker).length;
@@ -73,7 +74,7 @@ export async function run() {
   rows.push(['**fixtures with survivors**', ...TOOLS.map((t) => `**${escaped.get(t.name)} of ${CASES.length}**`), '']);
   const times = summarize(curfewTimes.map(([, t]) => t));
   const markdown = [
-    `Each cell: processes still alive ${BOUND_MS} ms after the tool's cleanup was called (0 = nothing escaped). Counted both ways: the fixture's reported pids (with start times, so a recycled pid never counts) and a scan for the case's marker variable; the cell is their union, and "(k by pid only)" marks survivors the marker scan cannot see (the scrubbed-env daemon has an empty environment). Everything is then ended by pid.`,
+    `Each cell: processes still alive ${BOUND_MS} ms after the tool's cleanup call returned (0 = nothing escaped). Counted both ways: the fixture's reported pids (with start times, so a recycled pid never counts) and a scan for the case's marker variable; the cell is their union, and "(k by pid only)" marks survivors the marker scan cannot see (the scrubbed-env daemon has an empty environment). Everything is then ended by pid.`,
     '',
     `Each peer is started the way that gives it its best chance: curfew \`spawn\` into a scope with \`grace: ${GRACE_MS}\`, then \`scope.teardown()\`; execa with default options, then \`subprocess.kill()\`; execa \`{killDescendants: true, forceKillAfterDelay: ${GRACE_MS}}\`, then \`subprocess.kill()\`; tree-kill and the group kill on a fixture started with \`detached: true\` (its own session and group) and with **SIGKILL**, so that what they leave is only what they cannot find, never what ignores a signal. Where the fixture has already exited, tree-kill has no tree to walk (it would only signal a dead pid), and the group kill is sent only while a member of the group is still ours. One run per cell.`,
     '',

@@ -92,11 +92,11 @@ export function groupIsOurs(leader, marker) {
 }
 
 /** Reported processes still alive, plus every live carrier of the marker. */
-export function survivors(ids, marker, options) {
+export function survivors(ids, marker, options = {}) {
   const byPid = new Map();
   for (const id of ids) if (isAlive(id.pid, id.start)) byPid.set(id.pid, id);
   if (marker) for (const id of withMarker(marker, options)) byPid.set(id.pid, id);
-  return [...byPid.values()];
+  return [...byPid.values()].filter((id) => !options.keep?.(id));
 }
 
 /** SIGKILL one process we started, only if it is still the same process. */

@@ -1,7 +1,7 @@
 // The harness every section runs in: one child process per section (so no section inherits
 // another's subreaper or registry), a sweep of everything it started in `finally`, and the
 // result sent to the entry point (or printed when the section file is run alone).
-import { baseMarker, identify, sweep } from './procs.mjs';
+import { baseMarker, cmdline, identify, readStat, sweep } from './procs.mjs';
 
 const tracked = [];
 
@@ -16,6 +16,12 @@ export function trackPids(pids) {
   const ids = pids.map(identify).filter(Boolean);
   track(ids);
   return ids;
+}
+
+// curfew's crash watchdog of this very process is not a leftover: it ends when we exit (and the
+// entry point's final sweep would catch it if it did not).
+function ownSidecar(id) {
+  return readStat(id.pid)?.ppid === process.pid && cmdline(id.pid).includes('/watchdog/sidecar.js');
 }
 
 /** Progress to stderr, so stdout stays for results. */
@@ -38,7 +44,7 @@ export async function runSection(run) {
   } catch (caught) {
     error = caught instanceof Error ? caught.stack : String(caught);
   } finally {
-    const left = await sweep(tracked, marker, { prefix: true });
+    const left = await sweep(tracked, marker, { prefix: true, keep: ownSidecar });
     if (left.length > 0) log(`section sweep ended ${left.length} leftover process(es): ${left.join(' ')}`);
   }
   if (process.send) {
