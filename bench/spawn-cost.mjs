@@ -9,8 +9,8 @@ import { summarize, median, ratios } from './lib/stats.mjs';
 import { ms, msSpread, ratioSpread, table, verdictUnder } from './lib/format.mjs';
 import { log, runSection } from './lib/section.mjs';
 
-const ROUNDS = 12;
-const PER_ROUND = 25;
+const ROUNDS = 20;
+const PER_ROUND = 15;
 const FRESH_PROCESSES = 5;
 const TARGET_RATIO = 1.05;
 
