@@ -6,6 +6,7 @@ import type { Self } from '../kill/guards.js';
 import { Cgroups } from '../cgroup/manager.js';
 import { WatchdogClient } from '../watchdog/client.js';
 import type { ProcessGroup } from '../spawn/group.js';
+import type { spawn } from '../spawn/spawn.js';
 import type { Scope } from './scope.js';
 import { TOKEN_ENV } from './token.js';
 
@@ -25,6 +26,8 @@ export interface Registry {
   root?: Scope;
   self?: Self;
   watchdog?: WatchdogLink;
+  /** `spawn`, set when spawn.ts loads, for `Scope#spawn` (so that scope.ts does not load execa). */
+  spawn?: typeof spawn;
 }
 
 /** The crash watchdog as the spawn path sees it: told of each group as it comes and goes. */

@@ -6,7 +6,7 @@ import { normalizeEnd, normalizeScopeOptions, type EndOptions, type NormalizedSc
 import { getProc, type ProcInfo } from '../proc/index.js';
 import type { ProcessGroup } from '../spawn/group.js';
 import type { SpawnOptions } from '../spawn/options.js';
-import { spawn, type Subprocess } from '../spawn/spawn.js';
+import type { Subprocess } from '../spawn/spawn.js';
 import { CurfewError, ERROR_CODES } from '../errors.js';
 import { getRegistry, orphanOwner } from './registry.js';
 import { extendChain, newScopeId, TOKEN_ENV } from './token.js';
@@ -61,7 +61,9 @@ export class Scope {
 
   /** `spawn(file, args, options)` registered in this scope. */
   spawn(file: string | URL, args?: readonly string[], options?: SpawnOptions): Subprocess {
-    return spawn(file, args, { ...options, scope: this });
+    // Looked up, not imported: the test-runner integrations make a scope per test, and a worker
+    // whose tests spawn nothing should not load execa. The public entry always loads spawn.ts.
+    return getRegistry().spawn!(file, args, { ...options, scope: this });
   }
 
   /** @internal */

@@ -92,3 +92,5 @@ export function spawn(file: string | URL, args?: readonly string[] | SpawnOption
   }
   return Object.assign(subprocess, { group });
 }
+
+getRegistry().spawn = spawn;
