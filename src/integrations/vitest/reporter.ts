@@ -43,11 +43,11 @@ export class CurfewReporter implements Reporter {
       countLeaks(this.#tally, 'tests', leaks);
       blocks.push(formatLeakBlock(`${file} > ${test.fullName}`, leaks, this.#paint));
     }
-    if (blocks.length > 0) this.#vitest?.logger.warn(blocks.join(''));
+    if (blocks.length > 0) this.#vitest?.logger.warn(blocks.join('').trimEnd());
   }
 
   onTestRunEnd(): void {
     const summary = formatSummary(this.#tally, this.#paint);
-    if (summary) this.#vitest?.logger.warn(summary);
+    if (summary) this.#vitest?.logger.warn(summary.trimEnd());
   }
 }
