@@ -1,0 +1,49 @@
+import { expect } from 'vitest';
+import { track } from '../../helpers/cleanup.js';
+import { survivors } from '../../helpers/processes.js';
+import { allStarted, reportedLeaks, type FixtureRun } from './fixture-run.js';
+
+// The `leaky` fixture project, the same for Vitest and Jest: what each test, suite and file
+// leaves behind, by the title curfew reports it under and the label its fixture recorded.
+export const TEST_LEAKS: Record<string, string> = {
+  'leaks.test.js > leaks a background grandchild': 'leaks a background grandchild',
+  'leaks.test.js > leaks a setsid daemon': 'leaks a setsid daemon',
+  'leaks.test.js > leaks a detached child': 'leaks a detached child',
+  'leaks.test.js > times out holding a child': 'times out holding a child',
+  'leaks.test.js > hooks > leaks from afterEach': 'hooks > leaks from afterEach',
+};
+export const SUITE_LEAK = { title: 'server.test.js > server (beforeAll/afterAll)', label: 'server' };
+export const FILE_LEAK = { title: 'top-level.test.js (top level and beforeAll)', label: 'top level' };
+export const TIMED_OUT = 'leaks.test.js > times out holding a child';
+/** Tests that leave nothing (the server's tests must not be charged with the server). */
+export const CLEAN_TESTS = [
+  'leaks.test.js > ends its own child',
+  'server.test.js > server > is up for the first test',
+  'server.test.js > server > is still up for the second test',
+  'server.test.js > is gone once its suite is over',
+  'top-level.test.js > sees the top-level process alive',
+];
+export const SUMMARY = /^curfew: 5 tests, 1 suite and 1 file left \d+ processes running; all were ended\.$/m;
+
+/** Hands everything the fixtures started to the cleanup first, so a failed assertion leaves nothing. */
+export function trackRun(run: FixtureRun): void {
+  track(allStarted(run), run.marker);
+}
+
+/** Each leak is printed under the test, suite or file that left it, with the pids that test started. */
+export function expectLeaksReported(run: FixtureRun): void {
+  const reported = reportedLeaks(run.output);
+  const expected = { ...TEST_LEAKS, [SUITE_LEAK.title]: SUITE_LEAK.label, [FILE_LEAK.title]: FILE_LEAK.label };
+  expect([...reported.keys()].sort(), run.output).toEqual(Object.keys(expected).sort());
+  for (const [title, label] of Object.entries(expected)) {
+    const started = run.started.get(label);
+    expect(started, `the fixture recorded what "${label}" started`).toBeDefined();
+    // Reported may hold more: a fixture's own shell, caught just before it exited.
+    expect(reported.get(title), title).toEqual(expect.arrayContaining(started!));
+  }
+  expect(run.output).toMatch(SUMMARY);
+}
+
+export function expectNoSurvivors(run: FixtureRun): void {
+  expect(survivors(allStarted(run), run.marker)).toEqual([]);
+}

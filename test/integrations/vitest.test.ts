@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { useCleanup } from '../helpers/cleanup.js';
+import { CURFEW_DIR, FLAVOR } from './helpers/frameworks.js';
+import { installProject, reportedLeaks } from './helpers/fixture-run.js';
+import { runVitest } from './helpers/run-vitest.js';
+import { CLEAN_TESTS, FILE_LEAK, SUITE_LEAK, TEST_LEAKS, TIMED_OUT, expectLeaksReported, expectNoSurvivors, trackRun } from './helpers/expectations.js';
+
+useCleanup();
+
+// A nested Vitest run of a fixture project takes seconds; a loaded machine makes it many more.
+const RUN_MS = 180_000;
+const SERVER = 'server.test.js > server';
+const TOP_LEVEL = 'top-level.test.js';
+
+describe.each(['forks', 'threads'] as const)(`Vitest (${FLAVOR} major), %s pool`, (pool) => {
+  it("onLeak 'warn': each leak is reported under the test, suite or file that left it, the tests pass, nothing survives", async () => {
+    const run = await runVitest('leaky', { pool, curfew: { onLeak: 'warn' } });
+    trackRun(run);
+    expectLeaksReported(run);
+    for (const [name, label] of Object.entries(TEST_LEAKS)) {
+      const test = run.tests.get(name)!;
+      expect(test.leaked, name).toEqual(expect.arrayContaining(run.started.get(label)!));
+      if (name === TIMED_OUT) expect(test.errors, name).toEqual([expect.stringMatching(/timed out/)]);
+      else expect(test, name).toMatchObject({ state: 'passed', errors: [] });
+    }
+    for (const name of CLEAN_TESTS) expect(run.tests.get(name), name).toMatchObject({ state: 'passed', leaked: [] });
+    expect(run.suites.get(SERVER)).toMatchObject({ state: 'passed', leaked: expect.arrayContaining(run.started.get(SUITE_LEAK.label)!) });
+    expect(run.files.get(TOP_LEVEL)).toMatchObject({ state: 'passed', leaked: expect.arrayContaining(run.started.get(FILE_LEAK.label)!) });
+    expectNoSurvivors(run);
+  }, RUN_MS);
+
+  it("onLeak 'fail': leaking tests, the suite and the file fail with the list; the others pass; nothing survives", async () => {
+    const run = await runVitest('leaky', { pool, curfew: { onLeak: 'fail' } });
+    trackRun(run);
+    expectLeaksReported(run);
+    for (const [name, label] of Object.entries(TEST_LEAKS)) {
+      const test = run.tests.get(name)!;
+      expect(test.state, name).toBe('failed');
+      const leakError = test.errors.find((e) => e.startsWith('the test left'));
+      expect(leakError, `${name}: ${test.errors.join(' | ')}`).toBeDefined();
+      for (const pid of run.started.get(label)!) expect(leakError).toContain(`  ${pid} `);
+    }
+    for (const name of CLEAN_TESTS) expect(run.tests.get(name), name).toMatchObject({ state: 'passed', leaked: [] });
+    expect(run.suites.get(SERVER)).toMatchObject({ state: 'failed', errors: [expect.stringMatching(/^describe "server" left 1 process running/)] });
+    expect(run.files.get(TOP_LEVEL)).toMatchObject({ state: 'failed', errors: [expect.stringMatching(/^the file \(its top level or its beforeAll hooks\) left/)] });
+    expectNoSurvivors(run);
+  }, RUN_MS);
+
+  it('a clean project prints nothing and passes', async () => {
+    const run = await runVitest('clean', { pool });
+    trackRun(run);
+    expect(run.output).not.toContain('curfew');
+    expect([...run.tests.values()].map((t) => t.state)).toEqual(Array(run.tests.size).fill('passed'));
+    expect(run.tests.size).toBe(4);
+    expectNoSurvivors(run);
+  }, RUN_MS);
+});
+
+it("onLeak 'ignore': the leaks are ended without a word", async () => {
+  const run = await runVitest('leaky', { curfew: { onLeak: 'ignore' } });
+  trackRun(run);
+  expect(run.output).toBe('');
+  expect([...run.tests.entries()].filter(([, t]) => t.state !== 'passed').map(([name]) => name)).toEqual([TIMED_OUT]);
+  expect([...run.tests.values()].flatMap((t) => t.leaked)).toEqual([]);
+  expectNoSurvivors(run);
+}, RUN_MS);
+
+it('one line in vitest.config: `curfew/vitest` resolved as an installed package', async () => {
+  const project = installProject('vitest', 'configured', CURFEW_DIR);
+  try {
+    const run = await runVitest(project.dir, { configFile: `${project.dir}/vitest.config.mjs` });
+    trackRun(run);
+    const started = run.started.get('leaks a background grandchild')!;
+    expect(reportedLeaks(run.output).get('leak.test.js > leaks a background grandchild')).toEqual(expect.arrayContaining(started));
+    expect(run.output).toMatch(/^curfew: 1 test left \d+ process(es)? running; all were ended\.$/m);
+    expect(run.tests.get('leak.test.js > leaks a background grandchild')).toMatchObject({ state: 'failed', errors: [expect.stringMatching(/^the test left/)] });
+    expect(run.tests.get('leak.test.js > spawns nothing')).toMatchObject({ state: 'passed', leaked: [] });
+    expectNoSurvivors(run);
+  } finally {
+    project.remove();
+  }
+}, RUN_MS);
