@@ -16,14 +16,23 @@ const { LEAKS_DIR_ENV } = channel;
  */
 class CurfewJestReporter {
   readonly #dir: string;
+  readonly #watch: boolean;
   readonly #previous: string | undefined;
   readonly #offsets = new Map<string, number>();
   #pending: LeakLine[] = [];
   #tally: LeakTally = { tests: 0, suites: 0, files: 0, processes: 0, alive: 0 };
 
-  constructor() {
+  constructor(globalConfig: { watch?: boolean; watchAll?: boolean }) {
     this.#dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curfew-jest-'));
     this.#previous = process.env[LEAKS_DIR_ENV];
+    process.env[LEAKS_DIR_ENV] = this.#dir;
+    // In watch mode the workers forked now keep this path across runs: it stays until exit.
+    this.#watch = globalConfig.watch === true || globalConfig.watchAll === true;
+    if (this.#watch) process.once('exit', () => this.#remove());
+  }
+
+  // Again for each run: in band, the variable is put back after every run (see onRunComplete).
+  onRunStart(): void {
     process.env[LEAKS_DIR_ENV] = this.#dir;
   }
 
@@ -36,9 +45,15 @@ class CurfewJestReporter {
     const { formatSummary, painter } = await import('../shared/format.js');
     const summary = formatSummary(this.#tally, painter(this.#color()));
     if (summary) process.stderr.write(`\n${summary}`);
-    fs.rmSync(this.#dir, { recursive: true, force: true });
+    this.#tally = { tests: 0, suites: 0, files: 0, processes: 0, alive: 0 };
+    // An in-band run without this reporter later in the same process must not write here.
     if (this.#previous === undefined) delete process.env[LEAKS_DIR_ENV];
     else process.env[LEAKS_DIR_ENV] = this.#previous;
+    if (!this.#watch) this.#remove();
+  }
+
+  #remove(): void {
+    fs.rmSync(this.#dir, { recursive: true, force: true });
   }
 
   // Reads what the environments appended since the last look; prints the lines that match.

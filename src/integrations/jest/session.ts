@@ -134,13 +134,19 @@ export class JestSession {
   #report(kind: UnitKind, title: string, leaks: LeakList): boolean {
     const { onLeak } = this.#options;
     if (onLeak === 'ignore') return false;
-    const dir = process.env[channel.LEAKS_DIR_ENV];
-    if (dir) {
-      const line: LeakLine = { file: this.#file, title, kind, leaks };
-      appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify(line)}\n`);
-    } else {
-      process.stderr.write(formatLeakBlock(title, leaks, painter(process.stderr.isTTY === true && !process.env.NO_COLOR)));
-    }
+    if (!this.#send({ file: this.#file, title, kind, leaks })) process.stderr.write(formatLeakBlock(title, leaks, painter(process.stderr.isTTY === true && !process.env.NO_COLOR)));
     return onLeak === 'fail';
+  }
+
+  // To the reporter's directory, if there is one; false when there is none (or it is gone).
+  #send(line: LeakLine): boolean {
+    const dir = process.env[channel.LEAKS_DIR_ENV];
+    if (!dir) return false;
+    try {
+      appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify(line)}\n`);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }

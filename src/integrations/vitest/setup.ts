@@ -30,7 +30,6 @@ beforeEach(({ task, onTestFinished }) => {
 
 // No declared parameter: Vitest 4.1+ parses the first one as fixtures, 3 passes the suite first.
 afterAll(function () {
-  // eslint-disable-next-line prefer-rest-params
   const suite = [...arguments].find((a: { type?: string } | undefined) => a?.type === 'suite') as SuiteLike | undefined;
   return closeFileWithoutRunner(suite);
 }, teardownTimeout);
