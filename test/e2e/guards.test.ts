@@ -1,5 +1,6 @@
 import { spawn as nodeSpawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readLine } from '../helpers/fixtures.js';
@@ -28,6 +29,7 @@ describe('guards', () => {
   it.skipIf(!isRoot).for(['main', 'worker'])('never signals a recycled pgid: a stranger that took it survives teardown (%s thread)', async (thread, ctx) => {
     const owner = nodeSpawn(process.execPath, [driver('teardown-after-go.mjs'), thread], { stdio: ['pipe', 'pipe', 'inherit'] });
     track([owner.pid!]);
+    const ownerExited = once(owner, 'exit');
     const { pgid } = (await readLine(owner.stdout!)) as unknown as { pgid: number };
     expect(isAlive(pgid)).toBe(false);
     const bystander = startBystanderAt(pgid);
@@ -45,8 +47,11 @@ describe('guards', () => {
       const report = (await reportLine) as unknown as { ended: { pid: number }[] };
       expect(report.ended).toEqual([]);
       expect(isAlive(bystander!.pid!)).toBe(true);
+      await ownerExited;
     } finally {
+      const exited = once(bystander!, 'exit');
       bystander!.kill('SIGKILL');
+      await exited;
     }
   });
 

@@ -1,4 +1,5 @@
 import { spawn as nodeSpawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createScope, currentScope, spawn, teardown, TOKEN_ENV } from 'curfew';
 import { fixturePath, readLine, startWithCurfew } from '../helpers/fixtures.js';
@@ -175,7 +176,9 @@ describe('safety', () => {
       expect(report.ended.map((p) => p.pid)).not.toContain(bystander.pid);
       expect(isAlive(bystander.pid!)).toBe(true);
     } finally {
+      const exited = once(bystander, 'exit');
       bystander.kill('SIGKILL');
+      await exited;
     }
   });
 });
