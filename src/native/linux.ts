@@ -1,4 +1,5 @@
-import type { Native, SignalResult } from './types.js';
+import { bindPosix, ESRCH } from './common.js';
+import type { Native } from './types.js';
 
 // Linux constants from <sys/prctl.h>, <sys/wait.h> and the x86_64/aarch64 syscall tables.
 const PR_SET_CHILD_SUBREAPER = 36;
@@ -7,50 +8,30 @@ const WNOHANG = 1;
 const WEXITED = 4;
 const SYS_PIDFD_OPEN = 434;
 const SYS_PIDFD_SEND_SIGNAL = 424;
-const ESRCH = 3;
-const EPERM = 1;
 const SIGINFO_BYTES = 128;
+const SIGINFO_PID_OFFSET = 16;
 
 type Koffi = typeof import('koffi');
 
 export function createLinuxNative(koffi: Koffi): Native {
   const libc = koffi.load('libc.so.6');
-  const kill = libc.func('int kill(int pid, int sig)');
-  const getpgid = libc.func('int getpgid(int pid)');
-  const getsid = libc.func('int getsid(int pid)');
+  const { outcome, ...posix } = bindPosix(koffi, libc);
   const prctl = libc.func('int prctl(int option, ...)');
   const waitid = libc.func('int waitid(int idtype, int id, _Out_ uint8_t *infop, int options)');
   const syscall = libc.func('long syscall(long number, ...)');
   const close = libc.func('int close(int fd)');
   const siginfo = Buffer.alloc(SIGINFO_BYTES);
-  // errno must be read right after the call, before anything else can overwrite it.
-  const outcome = (rc: number): SignalResult => {
-    if (rc === 0) return 'sent';
-    const errno = koffi.errno();
-    if (errno === ESRCH) return 'gone';
-    if (errno === EPERM) return 'denied';
-    return 'gone';
-  };
   let pidfdWorks = true;
 
   return {
     platform: 'linux',
-    signalPid: (pid, signal) => outcome(kill(pid, signal)),
-    signalGroup: (pgid, signal) => outcome(kill(-pgid, signal)),
-    getpgid: (pid) => {
-      const pgid = getpgid(pid);
-      return pgid < 0 ? null : pgid;
-    },
-    getsid: (pid) => {
-      const sid = getsid(pid);
-      return sid < 0 ? null : sid;
-    },
+    ...posix,
     setChildSubreaper: () => prctl(PR_SET_CHILD_SUBREAPER, 'unsigned long', 1, 'unsigned long', 0, 'unsigned long', 0, 'unsigned long', 0) === 0,
     reapChild: (pid) => {
       siginfo.fill(0);
       const rc = waitid(P_PID, pid, siginfo, WEXITED | WNOHANG);
       // With WNOHANG, si_pid stays 0 when the child is still running.
-      return rc === 0 && siginfo.readInt32LE(16) === pid;
+      return rc === 0 && siginfo.readInt32LE(SIGINFO_PID_OFFSET) === pid;
     },
     pidfdOpen: (pid) => {
       if (!pidfdWorks) return null;

@@ -9,16 +9,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { createScope, spawn } from 'curfew';
+import { firstLine } from './first-line.mjs';
 
 const fixture = (name) => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
-const firstLine = async (stream) => {
-  let text = '';
-  for await (const chunk of stream) {
-    text += chunk;
-    if (text.includes('\n')) return JSON.parse(text.slice(0, text.indexOf('\n')));
-  }
-  throw new Error(`no line: ${text}`);
-};
 
 async function startTrees(cgroup) {
   const scope = createScope({ grace: 5000, cgroup });

@@ -4,15 +4,7 @@
 import { appendFileSync } from 'node:fs';
 import { spawn as nodeSpawn } from 'node:child_process';
 import { spawn, withScope } from 'curfew';
-
-const firstLine = async (stream) => {
-  let text = '';
-  for await (const chunk of stream) {
-    text += chunk;
-    if (text.includes('\n')) return JSON.parse(text.slice(0, text.indexOf('\n')));
-  }
-  throw new Error(`no line: ${text}`);
-};
+import { firstLine } from './first-line.mjs';
 
 export default function task({ fixtures, plain, marker, pidFile, hold, cgroup = false }) {
   return withScope(async () => {

@@ -4,17 +4,12 @@
 import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createScope, spawn } from 'curfew';
+import { firstLine } from '../drivers/first-line.mjs';
 
 // Not scrubbed-env-daemon.sh: with no token, no group of ours and a worker thread (no subreaper)
 // only the cgroup layer finds it, and the fixture tests cover that case.
 const TREES = ['background-grandchild.sh', 'fork-storm.sh', 'sigterm-ignoring-grandchild.sh', 'setsid-fork.sh', 'double-fork-daemon.mjs', 'new-group-grandchild.sh', 'stopped-grandchild.sh', 'respawn-on-sigterm.sh', 'zombie-maker.sh'];
 const fixture = (name) => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
-
-async function firstLine(stream) {
-  let text = '';
-  for await (const chunk of stream) if ((text += chunk).includes('\n')) return JSON.parse(text.slice(0, text.indexOf('\n')));
-  throw new Error(`no line: ${text}`);
-}
 
 export default async function task({ worker, trees, lanes, marker, grace, hold, pidFile }) {
   const env = { ...process.env, CURFEW_TEST_MARKER: marker };
