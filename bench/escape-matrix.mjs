@@ -10,7 +10,7 @@ const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const GRACE_MS = 300;
 // Once a tool's call has returned, its processes get this long (polled) before what is alive
 // counts as left behind (execa's forceKillAfterDelay still fires within it).
-const BOUND_MS = GRACE_MS + 700;
+const BOUND_MS = GRACE_MS + 400;
 
 const CASES = [
   'background-grandchild.sh',

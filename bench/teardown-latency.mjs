@@ -11,18 +11,19 @@ const TREE = fileURLToPath(new URL('./trees/tree.sh', import.meta.url));
 const GRACE_MS = 200;
 // How long a tool's processes get, once its call has returned, before what is left counts as
 // left behind (execa's forceKillAfterDelay still fires within it).
-const BOUND_MS = GRACE_MS + 800;
+const BOUND_MS = GRACE_MS + 400;
 // BENCH_QUICK=1 (development only) runs a single round of each.
 const QUICK = process.env.BENCH_QUICK === '1';
 const SIZES = [
-  { size: 1, rounds: 7 },
-  { size: 10, rounds: 7 },
-  { size: 100, rounds: 7 },
+  { size: 1, rounds: 5 },
+  { size: 10, rounds: 5 },
+  { size: 100, rounds: 5 },
   { size: 500, rounds: 3 },
 ].map((s) => (QUICK ? { ...s, rounds: 1 } : s));
-// tree-kill starts one `ps` per process in the tree (seconds for 500 on 2 cores), so it gets fewer
-// rounds at the larger sizes to keep the run within minutes.
-const ROUND_LIMITS = { 'tree-kill SIGTERM': { 100: 3, 500: 1 } };
+// tree-kill starts one `ps` per process in the tree: about 3 s for 100 processes and 25 s for 500
+// on this 2-core machine, so it gets fewer rounds at 100 and none at 500, to keep the run within
+// minutes.
+const ROUND_LIMITS = { 'tree-kill SIGTERM': { 100: 2, 500: 0 } };
 const VARIANTS = [
   { name: 'cooperative', ignorers: () => 0 },
   { name: 'with SIGTERM-ignorers', ignorers: (size) => (size === 1 ? 1 : Math.max(1, Math.round(size / 10))) },
@@ -112,7 +113,8 @@ export async function run() {
         size,
         variant.ignorers(size),
         ...TOOLS.map((tool) => {
-          const runs = runsOf(tool);
+          const runs = runsOf(tool) ?? [];
+          if (runs.length === 0) return 'not run (see above)';
           const done = runs.filter((r) => Number.isFinite(r.ms)).map((r) => r.ms);
           const failed = runs.length - done.length;
           if (done.length === 0) return `never all gone (${runs.length}/${runs.length} runs)`;
@@ -122,14 +124,15 @@ export async function run() {
       ratioRows.push([
         size,
         ...TOOLS.slice(1).map((tool) => {
-          const pairs = runsOf(tool).map((r, i) => [r.ms, curfewRuns[i].ms]).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
+          const pairs = (runsOf(tool) ?? []).map((r, i) => [r.ms, curfewRuns[i].ms]).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
           return pairs.length ? ratioSpread(summarize(ratios(pairs.map((p) => p[0]), pairs.map((p) => p[1])))) : 'n/a';
         }),
       ]);
       leftRows.push([
         size,
         ...TOOLS.map((tool) => {
-          const lefts = runsOf(tool).map((r) => r.left);
+          const lefts = (runsOf(tool) ?? []).map((r) => r.left);
+          if (lefts.length === 0) return 'not run';
           const max = Math.max(...lefts);
           return max === 0 ? '0' : `${Math.min(...lefts)}–${max} of ${size}`;
         }),
@@ -170,7 +173,7 @@ export async function run() {
   }
 
   const markdown = [
-    `Trees from \`bench/trees/tree.sh\`: a perl leader waiting for SIZE−1 forked children that sleep, all in one process group; the "ignorers" variant makes 10% of the children (at least 1; for SIZE 1 the process itself) ignore SIGTERM from birth. Every tree is started fresh for every run. Rounds: ${SIZES.map((s) => `${s.rounds} at ${s.size}`).join(', ')} (tree-kill: ${Object.entries(ROUND_LIMITS['tree-kill SIGTERM']).map(([size, n]) => `${n} at ${size}`).join(', ')}, since it starts one \`ps\` per process); within a round the tools take turns on the same size and variant, in an order rotated each round.`,
+    `Trees from \`bench/trees/tree.sh\`: a perl leader waiting for SIZE−1 forked children that sleep, all in one process group; the "ignorers" variant makes 10% of the children (at least 1; for SIZE 1 the process itself) ignore SIGTERM from birth. Every tree is started fresh for every run. Rounds: ${SIZES.map((s) => `${s.rounds} at ${s.size}`).join(', ')} (tree-kill: ${Object.entries(ROUND_LIMITS['tree-kill SIGTERM']).map(([size, n]) => `${n} at ${size}`).join(', ')}: it starts one \`ps\` per process in the tree, about 3 s per run at 100 and 25 s at 500 here); within a round the tools take turns on the same size and variant, in an order rotated each round.`,
     '',
     `How each tool is used: curfew \`spawn\` into a scope with \`grace: ${GRACE_MS}\`, then \`await scope.teardown()\` (the time is when it resolves; it resolves only once its own scan saw everything gone, and the benchmark checks that afterwards). execa \`{killDescendants: true, forceKillAfterDelay: ${GRACE_MS}}\`, then \`subprocess.kill()\`. tree-kill \`(leaderPid, 'SIGTERM')\` on a leader started with \`detached: true\`. \`process.kill(-pgid, 'SIGTERM')\` on the same. For these three the time is when the benchmark's poll of /proc (every pid's \`stat\`, a zombie counts as gone) first sees the whole tree gone, because they do not report it. Neither tree-kill nor the group kill escalate to SIGKILL on their own, and execa's \`forceKillAfterDelay\` is cancelled as soon as the subprocess settles (here: the leader exits on SIGTERM), so ignorers outlive all three.`,
     '',
