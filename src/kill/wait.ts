@@ -1,4 +1,4 @@
-import pRetry from 'p-retry';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 // The first checks come fast (a cooperative tree is gone within milliseconds), later ones back
 // off so a long grace period does not become a busy loop.
@@ -6,22 +6,19 @@ const FIRST_POLL_MS = 1;
 const MAX_POLL_MS = 40;
 const POLL_FACTOR = 1.5;
 
-class NotYet extends Error {}
+// Node's own timers and clock, taken before any test can fake the global ones: a test that
+// installed fake timers (`vi.useFakeTimers()`) and left a process running would otherwise freeze
+// the teardown that is to end it.
+const now = performance.now.bind(performance);
 
 /** Resolves true once check() holds, false when `withinMs` passes first. */
 export async function waitFor(check: () => boolean, withinMs: number): Promise<boolean> {
   if (check()) return true;
-  if (withinMs <= 0) return false;
-  try {
-    await pRetry(
-      () => {
-        if (!check()) throw new NotYet();
-      },
-      { retries: Number.POSITIVE_INFINITY, minTimeout: FIRST_POLL_MS, maxTimeout: MAX_POLL_MS, factor: POLL_FACTOR, randomize: false, maxRetryTime: withinMs },
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof NotYet) return false;
-    throw error;
+  const deadline = now() + withinMs;
+  for (let delay = FIRST_POLL_MS; ; delay = Math.min(delay * POLL_FACTOR, MAX_POLL_MS)) {
+    const left = deadline - now();
+    if (left <= 0) return false;
+    await sleep(Math.min(delay, left));
+    if (check()) return true;
   }
 }
