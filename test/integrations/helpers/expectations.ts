@@ -11,6 +11,7 @@ export const TEST_LEAKS: Record<string, string> = {
   'leaks.test.js > leaks a detached child': 'leaks a detached child',
   'leaks.test.js > times out holding a child': 'times out holding a child',
   'leaks.test.js > hooks > leaks from afterEach': 'hooks > leaks from afterEach',
+  'fake-timers.test.js > leaks under fake timers': 'leaks under fake timers',
 };
 export const SUITE_LEAK = { title: 'server.test.js > server (beforeAll/afterAll)', label: 'server' };
 export const FILE_LEAK = { title: 'top-level.test.js (top level and beforeAll)', label: 'top level' };
@@ -23,7 +24,7 @@ export const CLEAN_TESTS = [
   'server.test.js > is gone once its suite is over',
   'top-level.test.js > sees the top-level process alive',
 ];
-export const SUMMARY = /^curfew: 5 tests, 1 suite and 1 file left \d+ processes running; all were ended\.$/m;
+export const SUMMARY = /^curfew: 6 tests, 1 suite and 1 file left \d+ processes running; all were ended\.$/m;
 
 /** Hands everything the fixtures started to the cleanup first, so a failed assertion leaves nothing. */
 export function trackRun(run: FixtureRun): void {
