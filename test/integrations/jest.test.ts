@@ -4,7 +4,7 @@ import { useCleanup } from '../helpers/cleanup.js';
 import { CURFEW_DIR, FLAVOR } from './helpers/frameworks.js';
 import { installProject, reportedLeaks } from './helpers/fixture-run.js';
 import { runJest } from './helpers/run-jest.js';
-import { CLEAN_TESTS, TEST_LEAKS, TIMED_OUT, expectLeaksReported, expectNoSurvivors, trackRun } from './helpers/expectations.js';
+import { CLEAN_TESTS, TEST_LEAKS, TIMED_OUT, expectConcurrentLeaks, expectLeaksReported, expectNoSurvivors, trackRun } from './helpers/expectations.js';
 
 useCleanup();
 
@@ -45,8 +45,8 @@ describe.each([
       if (inBand) expect(isCurfewError(detail)).toBe(true);
     }
     for (const name of CLEAN_TESTS) expect(run.tests.get(name), name).toMatchObject({ state: 'passed' });
-    expect(run.files.get('server.test.js')).toMatchObject({ state: 'failed', errors: [expect.stringContaining('describe "server" left 1 process running')] });
-    expect(run.files.get('top-level.test.js')).toMatchObject({ state: 'failed', errors: [expect.stringContaining('the file (its top level or its beforeAll hooks) left')] });
+    expect(run.files.get('server.test.js')).toMatchObject({ state: 'failed', errors: [expect.stringContaining('describe "server" (its hooks or concurrent tests) left 1 process running')] });
+    expect(run.files.get('top-level.test.js')).toMatchObject({ state: 'failed', errors: [expect.stringContaining('the file (its top level, hooks or concurrent tests) left')] });
     expectNoSurvivors(run);
   }, RUN_MS);
 
@@ -58,6 +58,13 @@ describe.each([
     expectNoSurvivors(run);
   }, RUN_MS);
 });
+
+it('concurrent tests keep their processes until their describe block ends, and are reported with it', async () => {
+  const run = await runJest('concurrent', { inBand: true });
+  trackRun(run);
+  expectConcurrentLeaks(run);
+  expectNoSurvivors(run);
+}, RUN_MS);
 
 it('without the reporter, the environment prints each leak itself (no summary)', async () => {
   const run = await runJest('leaky', { inBand: true, reporter: false });

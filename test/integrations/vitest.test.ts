@@ -3,7 +3,7 @@ import { useCleanup } from '../helpers/cleanup.js';
 import { CURFEW_DIR, FLAVOR } from './helpers/frameworks.js';
 import { installProject, reportedLeaks } from './helpers/fixture-run.js';
 import { runVitest } from './helpers/run-vitest.js';
-import { CLEAN_TESTS, FILE_LEAK, SUITE_LEAK, TEST_LEAKS, TIMED_OUT, expectLeaksReported, expectNoSurvivors, trackRun } from './helpers/expectations.js';
+import { CLEAN_TESTS, FILE_LEAK, SUITE_LEAK, TEST_LEAKS, TIMED_OUT, expectConcurrentLeaks, expectLeaksReported, expectNoSurvivors, trackRun } from './helpers/expectations.js';
 
 useCleanup();
 
@@ -41,8 +41,8 @@ describe.each(['forks', 'threads'] as const)(`Vitest (${FLAVOR} major), %s pool`
       for (const pid of run.started.get(label)!) expect(leakError).toContain(`  ${pid} `);
     }
     for (const name of CLEAN_TESTS) expect(run.tests.get(name), name).toMatchObject({ state: 'passed', leaked: [] });
-    expect(run.suites.get(SERVER)).toMatchObject({ state: 'failed', errors: [expect.stringMatching(/^describe "server" left 1 process running/)] });
-    expect(run.files.get(TOP_LEVEL)).toMatchObject({ state: 'failed', errors: [expect.stringMatching(/^the file \(its top level or its beforeAll hooks\) left/)] });
+    expect(run.suites.get(SERVER)).toMatchObject({ state: 'failed', errors: [expect.stringMatching(/^describe "server" \(its hooks or concurrent tests\) left 1 process running/)] });
+    expect(run.files.get(TOP_LEVEL)).toMatchObject({ state: 'failed', errors: [expect.stringMatching(/^the file \(its top level, hooks or concurrent tests\) left/)] });
     expectNoSurvivors(run);
   }, RUN_MS);
 
@@ -55,6 +55,13 @@ describe.each(['forks', 'threads'] as const)(`Vitest (${FLAVOR} major), %s pool`
     expectNoSurvivors(run);
   }, RUN_MS);
 });
+
+it('concurrent tests keep their processes until their describe block ends, and are reported with it', async () => {
+  const run = await runVitest('concurrent');
+  trackRun(run);
+  expectConcurrentLeaks(run);
+  expectNoSurvivors(run);
+}, RUN_MS);
 
 it("onLeak 'ignore': the leaks are ended without a word", async () => {
   const run = await runVitest('leaky', { curfew: { onLeak: 'ignore' } });

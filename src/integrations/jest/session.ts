@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Circus } from '@jest/types';
 import { TOKEN_ENV } from '../../scope/token.js';
-import { formatLeakBlock, formatProcesses, painter } from '../shared/format.js';
+import { formatLeakBlock, formatProcesses, painter, subjects, titles } from '../shared/format.js';
 import { leakError as sharedLeakError, type LeakList } from '../shared/leaks.js';
 import { normalizeIntegrationOptions, type NormalizedIntegrationOptions } from '../shared/options.js';
 import { Unit } from '../shared/unit.js';
@@ -74,7 +74,8 @@ export class JestSession {
         if (event.describeBlock.parent) this.#open(event.describeBlock);
         return;
       case 'test_start':
-        this.#open(event.test);
+        // Concurrent tests share process.env: their describe block's (or file's) unit holds them.
+        if (!event.test.concurrent) this.#open(event.test);
         return;
       case 'test_skip':
       case 'test_todo':
@@ -83,14 +84,14 @@ export class JestSession {
       case 'test_done': {
         const leaks = await this.#end(event.test);
         // Pushed, never thrown: a throw here would fail the whole file instead of this test.
-        if (leaks && this.#report('tests', `${this.#label} > ${pathOf(event.test)}`, leaks)) event.test.errors.push(leakError('the test', leaks));
+        if (leaks && this.#report('tests', titles.test(this.#label, pathOf(event.test)), leaks)) event.test.errors.push(leakError(subjects.test, leaks));
         return;
       }
       case 'run_describe_finish': {
         const block = event.describeBlock;
         if (!block.parent) return this.#finishFile(state);
         const leaks = await this.#end(block);
-        if (leaks && this.#report('suites', `${this.#label} > ${pathOf(block)} (beforeAll/afterAll)`, leaks)) state.unhandledErrors.push(suiteLeakError(`describe "${block.name}"`, leaks));
+        if (leaks && this.#report('suites', titles.suite(this.#label, pathOf(block)), leaks)) state.unhandledErrors.push(suiteLeakError(subjects.suite(block.name), leaks));
         return;
       }
       default:
@@ -110,7 +111,7 @@ export class JestSession {
     this.#fileUnit = undefined;
     const leaks = await unit?.end();
     this.#sync();
-    if (leaks && this.#report('files', `${this.#label} (top level and beforeAll)`, leaks)) state?.unhandledErrors.push(suiteLeakError('the file (its top level or its beforeAll hooks)', leaks));
+    if (leaks && this.#report('files', titles.file(this.#label), leaks)) state?.unhandledErrors.push(suiteLeakError(subjects.file, leaks));
   }
 
   #open(key: object): void {

@@ -15,6 +15,25 @@ const FOUND: Record<FoundBy, string> = {
 
 const MAX_CMD = 160;
 
+// A describe block's and a file's own scopes hold what no test's scope does: their hooks, the
+// file's top level, and concurrent tests (which share the environment, so get no scope of their own).
+const SUITE_PART = 'its hooks or concurrent tests';
+const FILE_PART = 'its top level, hooks or concurrent tests';
+
+/** How reports name a test, a describe block and a file: `file > describe > test`. */
+export const titles = {
+  test: (file: string, path: string): string => `${file} > ${path}`,
+  suite: (file: string, path: string): string => `${file} > ${path} (${SUITE_PART})`,
+  file: (file: string): string => `${file} (${FILE_PART})`,
+};
+
+/** How a failure names what leaked, as the subject of "… left N processes running". */
+export const subjects = {
+  test: 'the test',
+  suite: (name: string): string => `describe "${name}" (${SUITE_PART})`,
+  file: `the file (${FILE_PART})`,
+};
+
 function formatProcess(p: LeakRecord, paint: Paint): string {
   const cmd = p.cmd.length > MAX_CMD ? `${p.cmd.slice(0, MAX_CMD - 1)}…` : p.cmd;
   const fate = p.alive ? paint.red(`still alive after ${p.signal}`) : `ended by ${p.signal}`;

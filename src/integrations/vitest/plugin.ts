@@ -30,11 +30,12 @@ export interface CurfewVitestPlugin {
  *     // vitest.config.ts
  *     export default defineConfig({ plugins: [curfew({ onLeak: 'fail' })] });
  *
- * Needs Vitest 3.1 or later. Limits: tests that run concurrently in one worker share the
- * environment variable that marks their processes, so a leak may be reported against a sibling
- * (curfew's own `spawn` is exact); a timed-out test's body keeps running after its processes
- * are ended; with `test.projects` on Vitest 3 and 4, a project sees the plugin only with
- * `extends: true` (or its own `plugins` entry).
+ * Needs Vitest 3.1 or later. Limits: concurrent tests (and `describe.concurrent` blocks) share
+ * the environment variable that marks their processes, so they get no scope of their own: what
+ * they start is ended and reported with their describe block (or file). A timed-out test's body
+ * keeps running after its processes are ended. With `test.projects` on Vitest 3 and 4, a project
+ * sees the plugin only with `extends: true` (or its own `plugins` entry). A custom `runner` that
+ * does not extend Vitest's own gets no describe-block scopes (tests and files still have theirs).
  */
 export default function curfew(options: IntegrationOptions = {}): CurfewVitestPlugin {
   const normalized = normalizeIntegrationOptions(options);

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
-import { countLeaks, emptyTally, formatLeakBlock, formatSummary, painter, type LeakTally, type Paint } from '../shared/format.js';
+import { countLeaks, emptyTally, formatLeakBlock, formatSummary, painter, titles, type LeakTally, type Paint } from '../shared/format.js';
 import type {} from './meta.js';
 
 /**
@@ -29,19 +29,19 @@ export class CurfewReporter implements Reporter {
     const own = module.meta().curfew;
     if (own) {
       countLeaks(this.#tally, 'files', own);
-      blocks.push(formatLeakBlock(`${file} (top level and beforeAll)`, own, this.#paint));
+      blocks.push(formatLeakBlock(titles.file(file), own, this.#paint));
     }
     for (const suite of module.children.allSuites()) {
       const leaks = suite.meta().curfew;
       if (!leaks) continue;
       countLeaks(this.#tally, 'suites', leaks);
-      blocks.push(formatLeakBlock(`${file} > ${suite.fullName} (beforeAll/afterAll)`, leaks, this.#paint));
+      blocks.push(formatLeakBlock(titles.suite(file, suite.fullName), leaks, this.#paint));
     }
     for (const test of module.children.allTests()) {
       const leaks = test.meta().curfew;
       if (!leaks) continue;
       countLeaks(this.#tally, 'tests', leaks);
-      blocks.push(formatLeakBlock(`${file} > ${test.fullName}`, leaks, this.#paint));
+      blocks.push(formatLeakBlock(titles.test(file, test.fullName), leaks, this.#paint));
     }
     if (blocks.length > 0) this.#vitest?.logger.warn(blocks.join('').trimEnd());
   }

@@ -1,7 +1,7 @@
 // Runs in each Vitest worker before every test file (the plugin puts it first in `setupFiles`).
 import { afterAll, beforeEach, inject } from 'vitest';
 import { DEFAULT_GRACE_MS, KILL_WAIT_MS } from '../../options.js';
-import { formatProcesses } from '../shared/format.js';
+import { formatProcesses, subjects } from '../shared/format.js';
 import { leakError } from '../shared/leaks.js';
 import { normalizeIntegrationOptions } from '../shared/options.js';
 import { Unit } from '../shared/unit.js';
@@ -18,13 +18,15 @@ await patchRunner();
 
 // A test's unit opens before its beforeEach hooks (this is the first setup file) and ends in
 // onTestFinished, which Vitest calls after every afterEach hook, also on a timeout or failure.
+// Concurrent tests share process.env, so they get no unit: their suite's (or file's) holds them.
 beforeEach(({ task, onTestFinished }) => {
+  if (task.concurrent) return;
   const unit = new Unit(options).enter();
   onTestFinished(async () => {
     const leaks = await unit.end();
     if (!leaks || options.onLeak === 'ignore') return;
     task.meta.curfew = leaks;
-    if (options.onLeak === 'fail') throw leakError('the test', leaks, formatProcesses(leaks));
+    if (options.onLeak === 'fail') throw leakError(subjects.test, leaks, formatProcesses(leaks));
   }, teardownTimeout);
 });
 

@@ -1,5 +1,5 @@
 import type { LeakList } from '../shared/leaks.js';
-import { formatProcesses } from '../shared/format.js';
+import { formatProcesses, subjects } from '../shared/format.js';
 import { leakError } from '../shared/leaks.js';
 import type { NormalizedIntegrationOptions } from '../shared/options.js';
 import { Unit } from '../shared/unit.js';
@@ -10,6 +10,7 @@ export interface SuiteLike {
   id: string;
   name: string;
   filepath?: string;
+  concurrent?: boolean;
   meta: { curfew?: LeakList };
   result?: { state: string; errors?: unknown[] };
 }
@@ -47,7 +48,8 @@ export function openFile(options: NormalizedIntegrationOptions): void {
 export function openSuite(suite: SuiteLike): void {
   const state = workerState();
   if (suite.filepath === undefined) {
-    state.suites.set(suite.id, new Unit(state.options).enter());
+    // A concurrent block may run beside its siblings: it shares its parent's unit instead.
+    if (!suite.concurrent) state.suites.set(suite.id, new Unit(state.options).enter());
     return;
   }
   for (const unit of state.collected) unit.leave();
@@ -79,7 +81,7 @@ function recordSuite(suite: SuiteLike, leaks: LeakList | undefined, isFile: bool
   suite.meta.curfew = leaks;
   if (onLeak !== 'fail') return;
   // Failing the suite's result keeps the other tests running; throwing here would abort the file.
-  const error = leakError(isFile ? 'the file (its top level or its beforeAll hooks)' : `describe "${suite.name}"`, leaks, formatProcesses(leaks));
+  const error = leakError(isFile ? subjects.file : subjects.suite(suite.name), leaks, formatProcesses(leaks));
   suite.result ??= { state: 'fail' };
   suite.result.state = 'fail';
   (suite.result.errors ??= []).push({ name: error.name, message: error.message, stack: error.stack, code: error.code, leaks: error.leaks });

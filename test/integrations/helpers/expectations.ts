@@ -13,8 +13,8 @@ export const TEST_LEAKS: Record<string, string> = {
   'leaks.test.js > hooks > leaks from afterEach': 'hooks > leaks from afterEach',
   'fake-timers.test.js > leaks under fake timers': 'leaks under fake timers',
 };
-export const SUITE_LEAK = { title: 'server.test.js > server (beforeAll/afterAll)', label: 'server' };
-export const FILE_LEAK = { title: 'top-level.test.js (top level and beforeAll)', label: 'top level' };
+export const SUITE_LEAK = { title: 'server.test.js > server (its hooks or concurrent tests)', label: 'server' };
+export const FILE_LEAK = { title: 'top-level.test.js (its top level, hooks or concurrent tests)', label: 'top level' };
 export const TIMED_OUT = 'leaks.test.js > times out holding a child';
 /** Tests that leave nothing (the server's tests must not be charged with the server). */
 export const CLEAN_TESTS = [
@@ -43,6 +43,14 @@ export function expectLeaksReported(run: FixtureRun): void {
     expect(reported.get(title), title).toEqual(expect.arrayContaining(started!));
   }
   expect(run.output).toMatch(SUMMARY);
+}
+
+/** The `concurrent` project: both tests pass, and their leaks are reported with their describe block. */
+export function expectConcurrentLeaks(run: FixtureRun): void {
+  const reported = reportedLeaks(run.output);
+  expect([...reported.keys()], run.output).toEqual(['concurrent.test.js > concurrent (its hooks or concurrent tests)']);
+  expect(reported.get('concurrent.test.js > concurrent (its hooks or concurrent tests)')).toEqual(expect.arrayContaining([...run.started.get('a')!, ...run.started.get('b')!]));
+  expect([...run.tests.values()].map((t) => t.state)).toEqual(['passed', 'passed']);
 }
 
 export function expectNoSurvivors(run: FixtureRun): void {
