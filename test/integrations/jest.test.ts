@@ -66,6 +66,12 @@ it('concurrent tests keep their processes until their describe block ends, and a
   expectNoSurvivors(run);
 }, RUN_MS);
 
+it('bad testEnvironmentOptions.curfew fail each file with a TypeError naming the option', async () => {
+  const run = await runJest('clean', { inBand: true, curfew: { onLeak: 'loud' } });
+  trackRun(run);
+  expect([...run.files.values()]).toEqual([expect.objectContaining({ state: 'failed', errors: [expect.stringMatching(/`onLeak`.*"loud"/)] })]);
+}, RUN_MS);
+
 it('without the reporter, the environment prints each leak itself (no summary)', async () => {
   const run = await runJest('leaky', { inBand: true, reporter: false });
   trackRun(run);
