@@ -31,8 +31,8 @@ function ask(child, message) {
   });
 }
 
-// A shell in a session of its own, with `count` sleep children: neither the scanner's ancestor
-// nor its descendant. Resolves once all exist.
+// A parent in a session of its own, with `count` sleeping children: neither the scanner's
+// ancestor nor its descendant. Resolves once all exist.
 async function grow(count, marker) {
   const helper = nodeSpawn(POPULATION, [String(count)], { detached: true, env: { ...process.env, [MARKER_ENV]: marker }, stdio: ['ignore', 'pipe', 'ignore'] });
   const id = identify(helper.pid);
@@ -43,7 +43,7 @@ async function grow(count, marker) {
   return { helper, id };
 }
 
-// The sleeps first, while their shell still waits for (and so reaps) them; then the shells.
+// The children first, while their parent still waits for (and so reaps) them; then the parents.
 async function shrink(populations, marker) {
   const shells = new Set(populations.map((p) => p.helper.pid));
   await sweep(withMarker(marker).filter((id) => !shells.has(id.pid)));
@@ -93,7 +93,7 @@ export async function run() {
   const top = levels.at(-1);
   const topTimes = (name) => summarize(top.results[name].map((r) => r.ms)).median;
   const markdown = [
-    `A separate scanner process (\`bench/lib/scanner.mjs\`), started before any background population, measures; the population is \`sleep 300\` processes under a shell that the benchmark starts in a session of its own (\`bench/trees/population.sh\`), so it is neither the scanner's ancestor nor its descendant. Each round, in rotated order: curfew on the scanner's main thread (it is the child subreaper there, so it walks its own subtree), curfew on a worker thread of the scanner (no subreaper there: it reads every \`/proc/<pid>/stat\`), ps-list and pidtree. Each must find a fresh ${3}-process tree (\`tree.sh 3\`): curfew times \`scope.members()\` of a new scope holding the tree; ps-list lists the whole table and filters children of the tree's leader; pidtree returns the leader's tree. Starting the tree is outside the clock for all four. ${ROUNDS} rounds per level; the process count is the number of /proc entries (it also moves with other work on the machine).`,
+    `A separate scanner process (\`bench/lib/scanner.mjs\`), started before any background population, measures; the population is forked perl processes sleeping under a parent that the benchmark starts in a session of its own (\`bench/trees/population.sh\`), so it is neither the scanner's ancestor nor its descendant. Each round, in rotated order: curfew on the scanner's main thread (it is the child subreaper there, so it walks its own subtree), curfew on a worker thread of the scanner (no subreaper there: it reads every \`/proc/<pid>/stat\`), ps-list and pidtree. Each must find a fresh 3-process tree (\`tree.sh 3\`): curfew times \`scope.members()\` of a new scope holding the tree; ps-list lists the whole table and filters children of the tree's leader; pidtree returns the leader's tree. Starting the tree is outside the clock for all four. ${ROUNDS} rounds per level; the process count is the number of /proc entries (it also moves with other work on the machine).`,
     '',
     'Time per scan, ms: median (p25–p75):',
     '',

@@ -111,7 +111,7 @@ export async function run() {
     '',
     `- curfew ÷ \`execa {detached: true}\` (what curfew adds on top of the new session it asks execa for): ${ratioSpread(curfewVsDetached)}.`,
     `- Closing the curfew batch's scope (a teardown after ${PER_ROUND} spawns that all exited): ${msSpread(summarize(closes))} ms, not counted above.`,
-    `- **Target: curfew within 5% of execa** (median ratio ≤ ${TARGET_RATIO}): ${verdictUnder((curfewVsExeca.median - 1) * 100, (TARGET_RATIO - 1) * 100, '%')} (overhead = median ratio − 1).`,
+    `- **Target: curfew within 5% of execa** (median ratio ≤ ${TARGET_RATIO}): against plain \`execa\`, ${verdictUnder((curfewVsExeca.median - 1) * 100, (TARGET_RATIO - 1) * 100, '%')} (overhead = median ratio − 1); against the like-for-like \`execa {detached: true}\` call that curfew makes, ${verdictUnder((curfewVsDetached.median - 1) * 100, (TARGET_RATIO - 1) * 100, '%')}.`,
     '',
     `One-time cost, in ${FRESH_PROCESSES} fresh Node processes (each: import execa, then curfew, 3 execa spawns to pay Node's own first-child cost, then one curfew spawn and 7 more):`,
     '',

@@ -3,8 +3,9 @@
 /** Milliseconds with a precision that suits their size. */
 export function ms(value) {
   if (!Number.isFinite(value)) return 'n/a';
-  if (value >= 100) return value.toFixed(0);
-  if (value >= 10) return value.toFixed(1);
+  const size = Math.abs(value);
+  if (size >= 100) return value.toFixed(0);
+  if (size >= 10) return value.toFixed(1);
   return value.toFixed(2);
 }
 
