@@ -12,7 +12,7 @@ import type { JestSession } from './session.js';
  * reported; options go in `testEnvironmentOptions: { curfew: { onLeak: 'fail' } }`.
  * Add `reporters: ['default', 'curfew/jest-reporter']` for a summary at the end of the run.
  * Limits: `test.concurrent` tests share the environment, so what they start is ended and
- * reported with their describe block; a timed-out test's body keeps running after its
+ * reported with their describe block (Jest 29 starts them before the block: with the file); a timed-out test's body keeps running after its
  * processes are ended; test files cannot `require('curfew')` (an ES module) without Jest's ESM mode.
  */
 class CurfewEnvironment extends jestEnvironmentNode.TestEnvironment {
