@@ -7,8 +7,14 @@ import { randomBytes } from 'node:crypto';
  */
 export const TOKEN_ENV = 'CURFEW_TOKEN';
 
+// A random prefix per module instance, then a counter: as unique across processes as a random
+// id per scope, without reading the system's random source for every scope (the test-runner
+// integrations open one per test).
+const PREFIX = randomBytes(6).toString('hex');
+let next = 0;
+
 export function newScopeId(): string {
-  return randomBytes(6).toString('hex');
+  return `${PREFIX}${(next++).toString(36)}`;
 }
 
 export function extendChain(parent: string | undefined, id: string): string {
