@@ -43,10 +43,24 @@ const KEY = Symbol.for('curfew.registry.v1');
 export function getRegistry(): Registry {
   const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
   if (!holder[KEY]) {
-    const registry: Registry = { subreaper: new Subreaper(), entered: [], open: new Set(), als: new AsyncLocalStorage(), cgroups: Cgroups.detect() };
-    // A plain child_process spawn inside an entered scope carries its token: if this thread
-    // dies, the watchdog must sweep for it too.
+    let cgroups: Cgroups | null | undefined;
+    const registry: Registry = {
+      subreaper: new Subreaper(),
+      entered: [],
+      open: new Set(),
+      als: new AsyncLocalStorage(),
+      // Detected on first use: a test that spawns nothing never reads mountinfo.
+      get cgroups() {
+        if (cgroups === undefined) cgroups = Cgroups.detect() ?? null;
+        return cgroups ?? undefined;
+      },
+    };
     registry.subreaper.known.onSpawn = () => {
+      // Layers that only matter once something runs are turned on by the first spawn of any
+      // kind: the channel speaks before the fork, so even the first child's orphans are ours.
+      if (registry.entered.length > 0) registry.subreaper.enable();
+      // A plain child_process spawn inside an entered scope carries its token: if this thread
+      // dies, the watchdog must sweep for it too.
       const scope = registry.entered.at(-1);
       if (scope && !scope.closed && scope.options.watchdog) watchdogFor(registry).watchScope(scope);
     };
@@ -65,9 +79,11 @@ export function watchdogFor(registry: Registry): WatchdogLink {
 export function getSelf(): Self {
   const registry = getRegistry();
   if (!registry.self) {
-    const native = getNative();
     const pid = process.pid;
-    registry.self = { pid, pgid: native.getpgid(0) ?? pid, sid: native.getsid(0) ?? pid };
+    // /proc answers without loading the FFI; elsewhere libc does.
+    const stat = process.platform === 'linux' ? getProc().stat(pid) : null;
+    const native = stat ? undefined : getNative();
+    registry.self = { pid, pgid: stat?.pgid ?? native?.getpgid(0) ?? pid, sid: stat?.sid ?? native?.getsid(0) ?? pid };
   }
   return registry.self;
 }

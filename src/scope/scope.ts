@@ -90,7 +90,7 @@ export class Scope {
     const previous = process.env[TOKEN_ENV];
     registry.entered.push(this);
     process.env[TOKEN_ENV] = this.token;
-    registry.subreaper.enable();
+    // The subreaper is turned on by the first spawn made while a scope is entered (registry.ts).
     return () => {
       const at = registry.entered.lastIndexOf(this);
       if (at >= 0) registry.entered.splice(at, 1);
