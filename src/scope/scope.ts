@@ -33,7 +33,10 @@ export class Scope {
   /** @internal clock ticks since boot when the scope opened. */
   readonly createdTicks: number;
   readonly #groups = new Set<ProcessGroup>();
-  readonly #children = new Set<Scope>();
+  // Not a #private field: a child scope may come from another copy of curfew (the Vitest worker
+  // entry is bundled, the test imports the package), and #private access fails across copies.
+  /** @internal */
+  readonly children = new Set<Scope>();
   #lastPid: number | null;
   #closed = false;
 
@@ -46,12 +49,17 @@ export class Scope {
     const proc = getProc();
     this.createdTicks = proc.nowTicks();
     this.#lastPid = proc.lastPid();
-    if (parent) parent.#children.add(this);
+    if (parent) parent.children.add(this);
     getRegistry().open.add(this);
   }
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** @internal */
+  markClosed(): void {
+    this.#closed = true;
   }
 
   /** The groups spawned in this scope that were not yet ended. */
@@ -111,8 +119,8 @@ export class Scope {
 
   #all(): { groups: ProcessGroup[]; scopes: Scope[] } {
     const scopes: Scope[] = [this];
-    for (let i = 0; i < scopes.length; i++) scopes.push(...scopes[i].#children);
-    return { groups: scopes.flatMap((s) => [...s.#groups]), scopes };
+    for (let i = 0; i < scopes.length; i++) scopes.push(...scopes[i].children);
+    return { groups: scopes.flatMap((s) => [...s.groups]), scopes };
   }
 
   /** @internal the claim: our groups and our children's, our token, and orphans that are ours. */
@@ -170,11 +178,11 @@ export class Scope {
     const report = await this.teardown(options);
     const registry = getRegistry();
     for (const scope of this.#all().scopes) {
-      scope.#closed = true;
+      scope.markClosed();
       registry.open.delete(scope);
       registry.watchdog?.unwatchScope(scope);
     }
-    if (this.parent) this.parent.#children.delete(this);
+    if (this.parent) this.parent.children.delete(this);
     return report;
   }
 

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Socket } from 'node:net';
 import type { ProcessGroup } from '../spawn/group.js';
 import type { Scope } from '../scope/scope.js';
@@ -10,7 +12,15 @@ import { encodeGroup, encodeRelease, encodeToken, encodeTokenClosed } from './pr
 /** Marks the sidecar's environment, so a supervisor can tell a watchdog finishing its job from a leak. */
 export const WATCHDOG_ENV = 'CURFEW_WATCHDOG';
 
-const SIDECAR = fileURLToPath(new URL('./sidecar.js', import.meta.url));
+// Found through the package itself, not next to this file: this code may also run from the
+// bundled Vitest worker entry, which lives elsewhere in dist/.
+function sidecarPath(): string {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('curfew/package.json')), 'dist', 'watchdog', 'sidecar.js');
+  } catch {
+    return fileURLToPath(new URL('./sidecar.js', import.meta.url));
+  }
+}
 
 /**
  * The owner's end of the watchdog: one sidecar per thread, started on the first registration.
@@ -57,7 +67,7 @@ export class WatchdogClient implements WatchdogLink {
     delete env[TOKEN_ENV];
     delete env.NODE_OPTIONS;
     try {
-      const child = spawn(process.execPath, [SIDECAR], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env });
+      const child = spawn(process.execPath, [sidecarPath()], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env });
       child.on('error', (error) => this.#fail(error));
       // Neither the sidecar nor the pipe may keep this process alive.
       child.unref();

@@ -56,6 +56,13 @@ describe.each(['forks', 'threads'] as const)(`Vitest (${FLAVOR} major), %s pool`
   }, RUN_MS);
 });
 
+it.each(['forks', 'threads'] as const)("curfew's own API works inside tests the plugin scopes (%s pool)", async (pool) => {
+  const run = await runVitest('library', { pool });
+  trackRun(run);
+  expect([...run.tests.values()].map((t) => [t.state, t.errors])).toEqual(Array(2).fill(['passed', []]));
+  expectNoSurvivors(run);
+}, RUN_MS);
+
 it('concurrent tests keep their processes until their describe block ends, and are reported with it', async () => {
   const run = await runVitest('concurrent');
   trackRun(run);
