@@ -60,24 +60,31 @@ function walkFromSelf(ctx: FindContext): Map<number, ProcInfo> {
 }
 
 /**
- * The processes a scan considers: our subtree while we are the subreaper (complete, and cheap),
- * otherwise the whole table on the first poll and only kept and new pids after it.
+ * The processes a scan considers. The first poll of a kill reads our subtree while we are the
+ * subreaper (complete, and cheap), otherwise the whole table; later polls read only the members
+ * already found and the pids handed out since. `subtree` says the table is exactly our subtree,
+ * so that membership in it proves descent.
  */
-export function candidates(ctx: FindContext): Map<number, ProcInfo> {
-  if (ctx.walk) return walkFromSelf(ctx);
+export function candidates(ctx: FindContext): { table: Map<number, ProcInfo>; subtree: boolean } {
   const { proc, memory } = ctx;
   // Read the counter first: whatever starts during the scan gets a later pid, seen next time.
   const now = proc.lastPid();
   const fresh = memory && memory.lastPid !== null && now !== null ? newPids(memory.lastPid, now) : null;
-  const out = new Map<number, ProcInfo>();
+  let table: Map<number, ProcInfo>;
+  let subtree = false;
   if (memory && fresh) {
+    table = new Map();
     for (const pid of [...memory.keep, ...fresh]) {
       const info = proc.stat(pid);
-      if (info) out.set(pid, info);
+      if (info) table.set(pid, info);
     }
+  } else if (ctx.walk) {
+    table = walkFromSelf(ctx);
+    subtree = true;
   } else {
-    for (const info of proc.list()) out.set(info.pid, info);
+    table = new Map();
+    for (const info of proc.list()) table.set(info.pid, info);
   }
   if (memory) memory.lastPid = now;
-  return out;
+  return { table, subtree };
 }

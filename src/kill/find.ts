@@ -52,7 +52,7 @@ export function tokenMatches(block: string | null, tokens: readonly string[]): b
 
 /** One scan: the live processes the claim covers, and the groups that may be signalled whole. */
 export function findMembers(claim: Claim, ctx: FindContext): Snapshot {
-  const table = candidates(ctx);
+  const { table, subtree } = candidates(ctx);
   const { proc, self } = ctx;
   const tokenCache = ctx.tokenCache ?? new Map<string, boolean>();
   const hasToken = (info: ProcInfo): boolean => {
@@ -64,7 +64,7 @@ export function findMembers(claim: Claim, ctx: FindContext): Snapshot {
   };
   const fromSelf = new Map<number, boolean>();
   const descendsFromSelf = (pid: number, depth = 0): boolean => {
-    if (ctx.walk) return table.has(pid);
+    if (subtree) return table.has(pid);
     const info = table.get(pid);
     if (!info || depth > 4096) return false;
     if (info.ppid === self.pid) return true;

@@ -3,8 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // The first checks come fast (a cooperative tree is gone within milliseconds), later ones back
 // off so a long grace period does not become a busy loop.
 const FIRST_POLL_MS = 1;
-const MAX_POLL_MS = 40;
 const POLL_FACTOR = 1.5;
+// Polls after the first are cheap (kept members and new pids only), so the first half second is
+// watched closely; a long grace then backs off.
+const EARLY_MAX_POLL_MS = 5;
+const EARLY_MS = 500;
+const MAX_POLL_MS = 40;
 
 // Node's own timers and clock, taken before any test can fake the global ones: a test that
 // installed fake timers (`vi.useFakeTimers()`) and left a process running would otherwise freeze
@@ -14,8 +18,9 @@ const now = performance.now.bind(performance);
 /** Resolves true once check() holds, false when `withinMs` passes first. */
 export async function waitFor(check: () => boolean, withinMs: number): Promise<boolean> {
   if (check()) return true;
-  const deadline = now() + withinMs;
-  for (let delay = FIRST_POLL_MS; ; delay = Math.min(delay * POLL_FACTOR, MAX_POLL_MS)) {
+  const start = now();
+  const deadline = start + withinMs;
+  for (let delay = FIRST_POLL_MS; ; delay = Math.min(delay * POLL_FACTOR, now() - start < EARLY_MS ? EARLY_MAX_POLL_MS : MAX_POLL_MS)) {
     const left = deadline - now();
     if (left <= 0) return false;
     await sleep(Math.min(delay, left));

@@ -3,6 +3,10 @@ import { formatCmdline, parseStat } from './stat.js';
 import type { ProcInfo } from './types.js';
 import type { ProcSource } from './source.js';
 
+// USER_HZ: the unit of start times in /proc/<pid>/stat (100 on every Linux that Node runs on).
+const TICKS_PER_SECOND = 100;
+let uptimeAt: { ticks: number; at: number } | undefined;
+
 // One buffer reused for every read: a scan touches hundreds of small files, and allocating
 // per file doubles its cost.
 const buffer = Buffer.alloc(64 * 1024);
@@ -89,7 +93,13 @@ export const linuxProc: ProcSource = {
   },
 
   nowTicks() {
-    const text = readSmall('/proc/uptime', 256);
-    return text ? Math.floor(Number.parseFloat(text) * 100) : 0;
+    // /proc/uptime is read once and extrapolated with the monotonic clock, which never runs ahead
+    // of the boot clock: the estimate can only be early, so no process started after it is
+    // mistaken for an older one (one scope per test makes this read worth saving).
+    if (uptimeAt === undefined) {
+      const text = readSmall('/proc/uptime', 256);
+      uptimeAt = { ticks: text ? Number.parseFloat(text) * TICKS_PER_SECOND : 0, at: performance.now() };
+    }
+    return Math.max(0, Math.floor(uptimeAt.ticks + ((performance.now() - uptimeAt.at) * TICKS_PER_SECOND) / 1000) - 1);
   },
 };

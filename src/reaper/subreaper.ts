@@ -45,6 +45,7 @@ export class Subreaper {
 
   /** Orphans re-parented here: children of the main thread that Node did not spawn. */
   orphans(): number[] {
+    if (!this.#active) return [];
     return this.#mainThreadChildren().filter((pid) => !this.known.has(pid));
   }
 

@@ -26,6 +26,11 @@ export interface Registry {
   root?: Scope;
   self?: Self;
   watchdog?: WatchdogLink;
+  /**
+   * The pid counter as last read by a teardown. A new scope starts from it instead of reading
+   * again: an older value can only send a teardown down the slow path, never skip a process.
+   */
+  lastPid?: number | null;
   /** `spawn`, set when spawn.ts loads, for `Scope#spawn` (so that scope.ts does not load execa). */
   spawn?: typeof spawn;
 }

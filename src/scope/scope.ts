@@ -48,9 +48,10 @@ export class Scope {
     this.token = extendChain(parent ? parent.token : inheritedToken, this.id);
     const proc = getProc();
     this.createdTicks = proc.nowTicks();
-    this.#lastPid = proc.lastPid();
+    const registry = getRegistry();
+    this.#lastPid = registry.lastPid ?? proc.lastPid();
     if (parent) parent.children.add(this);
-    getRegistry().open.add(this);
+    registry.open.add(this);
   }
 
   get closed(): boolean {
@@ -156,6 +157,7 @@ export class Scope {
     // Nothing was registered and no pid was allocated anywhere since the last look: nothing can
     // carry our token or be our orphan, so skip the scan (this keeps trivial tests free).
     const lastPid = proc.lastPid();
+    registry.lastPid = lastPid;
     if (groups.length === 0 && lastPid !== null && lastPid === this.#lastPid && registry.subreaper.orphans().length === 0) return EMPTY();
     const end = options ? normalizeEnd(options, this.options) : this.options;
     const managed = new Set(groups.filter((g) => g.leaderRunning).map((g) => g.pgid));
@@ -167,7 +169,7 @@ export class Scope {
       group.release();
     }
     registry.subreaper.reapOrphans();
-    this.#lastPid = proc.lastPid();
+    this.#lastPid = registry.lastPid = proc.lastPid();
     const leaks = report.ended.filter((p) => !(p.foundBy === 'group' && managed.has(p.pgid)));
     return { ...report, leaks };
   }
