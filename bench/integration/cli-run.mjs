@@ -7,7 +7,7 @@ import { summarize, ratios } from '../lib/stats.mjs';
 import { ms, msSpread, ratioSpread, table } from '../lib/format.mjs';
 import { log, runSection } from '../lib/section.mjs';
 
-const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/cli/curfew.js', import.meta.url));
 const ROUNDS = process.env.BENCH_QUICK === '1' ? 3 : 20;
 
 function timeRun(file, args) {
@@ -25,11 +25,11 @@ function timeRun(file, args) {
 
 export async function run() {
   const title = '5b. `curfew run -- true`';
-  if (!existsSync(BIN)) return { title, markdown: 'Skipped: `dist/cli/bin.js` does not exist (the CLI is not built yet).', skipped: true };
+  if (!existsSync(BIN)) return { title, markdown: 'Skipped: `dist/cli/curfew.js` does not exist (the CLI is not built yet).', skipped: true };
   const methods = [
     { name: '`true` directly', run: () => timeRun('true', []) },
     { name: '`node -e 0` (a bare Node start)', run: () => timeRun(process.execPath, ['-e', '0']) },
-    { name: '`node dist/cli/bin.js run -- true`', run: () => timeRun(process.execPath, [BIN, 'run', '--', 'true']) },
+    { name: '`node dist/cli/curfew.js run -- true`', run: () => timeRun(process.execPath, [BIN, 'run', '--', 'true']) },
   ];
   for (const m of methods) await m.run(); // warm-up: file caches, the CLI's first compile
   const times = new Map(methods.map((m) => [m.name, []]));

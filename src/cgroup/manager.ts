@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
@@ -24,6 +24,35 @@ function populated(path: string): boolean {
   }
 }
 
+const OURS = /^curfew-(\d+)-[0-9a-f]+$/;
+
+// A supervisor that was itself SIGKILLed cannot remove its cgroup. The next one to make a cgroup
+// here removes those: named by us, owner process gone, nothing inside (an empty cgroup runs
+// nothing, so removing it can hurt no one).
+function removeStale(base: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const owner = OURS.exec(name);
+    if (!owner || existsSync(`/proc/${owner[1]}`)) continue;
+    removeTree(join(base, name));
+  }
+}
+
+function removeTree(path: string): void {
+  if (populated(path)) return;
+  try {
+    for (const entry of readdirSync(path, { withFileTypes: true })) if (entry.isDirectory()) removeTree(join(path, entry.name));
+    rmdirSync(path);
+  } catch {
+    // still busy or not ours to remove: leave it
+  }
+}
+
 /**
  * cgroup v2 placement and kill. Nothing escapes a cgroup: not a new session, not a scrubbed
  * environment, not a double fork. Only used where a subtree is writable; elsewhere `create()`
@@ -32,6 +61,7 @@ function populated(path: string): boolean {
 export class Cgroups {
   readonly site: CgroupSite;
   #usable: boolean;
+  #swept = false;
 
   constructor(site: CgroupSite) {
     this.site = site;
@@ -50,6 +80,10 @@ export class Cgroups {
   /** A fresh, empty cgroup, or undefined when none can be made here. */
   create(): string | undefined {
     if (!this.#usable) return undefined;
+    if (!this.#swept) {
+      this.#swept = true;
+      removeStale(this.site.base);
+    }
     const path = join(this.site.base, `curfew-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       mkdirSync(path);

@@ -50,3 +50,27 @@ describe.skipIf(!usable)('cgroup v2 layer', () => {
     expect(ours()).toEqual([]);
   });
 });
+
+describe.skipIf(!usable)('stale cgroups', () => {
+  it('a cgroup left by a supervisor that died is removed by the next one, if empty', async () => {
+    const { mkdirSync, existsSync, rmdirSync } = await import('node:fs');
+    const { spawnSync, execFileSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const base = cgroupBase()!;
+    // A pid that is certainly gone: a child that has exited and been reaped.
+    const dead = spawnSync('true').pid;
+    const stale = `${base}/curfew-${dead}-deadbeef`;
+    mkdirSync(`${stale}/curfew-${dead}-cafef00d`, { recursive: true });
+    const live = `${base}/curfew-${process.pid}-0badf00d`;
+    mkdirSync(live);
+    try {
+      const bin = fileURLToPath(new URL('../../dist/cli/curfew.js', import.meta.url));
+      execFileSync(process.execPath, [bin, 'run', '--quiet', '--', 'true']);
+      expect(existsSync(stale)).toBe(false);
+      // A cgroup named for a live process is never touched.
+      expect(existsSync(live)).toBe(true);
+    } finally {
+      rmdirSync(live);
+    }
+  });
+});

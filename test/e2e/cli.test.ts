@@ -10,7 +10,7 @@ import { track, useCleanup } from '../helpers/cleanup.js';
 
 useCleanup();
 
-const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/cli/curfew.js', import.meta.url));
 const LEAVE = fileURLToPath(new URL('../drivers/print-and-leave.mjs', import.meta.url));
 const EXIT_LEAKED = 86;
 

@@ -10,7 +10,7 @@ interface DoctorCgroup {
 // Asks the library itself (through `curfew doctor --json`) rather than guessing.
 function doctor(): DoctorCgroup | undefined {
   try {
-    const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../dist/cli/curfew.js', import.meta.url));
     return JSON.parse(execFileSync(process.execPath, [bin, 'doctor', '--json'], { encoding: 'utf8' })).cgroup as DoctorCgroup;
   } catch {
     return undefined;
