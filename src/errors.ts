@@ -14,8 +14,6 @@ export const ERROR_CODES = {
   UNSUPPORTED_PLATFORM: 'ERR_CURFEW_UNSUPPORTED_PLATFORM',
   /** `spawn` into a scope that was already disposed. */
   SCOPE_CLOSED: 'ERR_CURFEW_SCOPE_CLOSED',
-  /** A cgroup v2 directory could not be created, joined or removed. */
-  CGROUP_FAILED: 'ERR_CURFEW_CGROUP_FAILED',
   /** The crash watchdog could not be started. */
   WATCHDOG_FAILED: 'ERR_CURFEW_WATCHDOG_FAILED',
   /** A test (or suite, or file) left processes running under the test-runner integrations' `onLeak: 'fail'`. */

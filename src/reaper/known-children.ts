@@ -30,8 +30,4 @@ export class KnownChildren {
     return false;
   }
 
-  /** Spawns seen so far; a cheap "did anything start?" check. */
-  get size(): number {
-    return this.#live.size;
-  }
 }

@@ -108,6 +108,3 @@ export function orphanOwner(startTicks: number, environ: string | null): Scope |
   return owner;
 }
 
-export function nowTicks(): number {
-  return getProc().nowTicks();
-}
