@@ -17,7 +17,7 @@ export class Subreaper {
   #tried = false;
 
   constructor() {
-    this.known = new KnownChildren(this.#mainThreadChildren());
+    this.known = new KnownChildren(this.#mainThreadChildren(), (pid) => (process.platform === 'linux' ? (getProc().stat(pid)?.startTicks ?? undefined) : undefined));
   }
 
   get active(): boolean {

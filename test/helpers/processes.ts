@@ -81,6 +81,19 @@ export async function waitUntil(check: () => boolean, withinMs = 5000, everyMs =
   }
 }
 
+// Which thread of this process lists pid as its child (children belong to the thread that forked them).
+function parentTask(pid: number): string {
+  try {
+    for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
+      const kids = readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'latin1').split(' ');
+      if (kids.includes(String(pid))) return ` task=${tid}${tid === String(process.pid) ? '(main)' : ''}`;
+    }
+  } catch {
+    // gone meanwhile
+  }
+  return '';
+}
+
 /** One line per pid, for assertion messages: what is it, where does it sit, what token does it carry. */
 export function describePids(pids: number[]): string[] {
   return pids.map((pid) => {
@@ -93,6 +106,6 @@ export function describePids(pids: number[]): string[] {
     } catch {
       // gone meanwhile
     }
-    return s ? `${pid} ${s.state} ppid=${s.ppid} pgid=${s.pgid} sid=${s.sid} ${token} ${cmd}` : `${pid} gone`;
+    return s ? `${pid} ${s.state} ppid=${s.ppid} pgid=${s.pgid} sid=${s.sid}${parentTask(pid)} ${token} ${cmd}` : `${pid} gone`;
   });
 }

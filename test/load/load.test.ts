@@ -90,7 +90,7 @@ describe('load', () => {
     expect(results.reduce((n, r) => n + r.survivors, 0)).toBe(0);
     expect(describePids(survivors(pids, marker))).toEqual([]);
     expect(latencies.at(-1)!).toBeLessThan(GRACE_MS + HANG_BOUND_MS);
-    await waitUntil(() => ourZombies().length === 0, 5000);
+    await waitUntil(() => ourZombies().length === 0, 15_000);
     expect(describePids(ourZombies())).toEqual([]);
   });
 
@@ -110,7 +110,7 @@ describe('load', () => {
     console.log(`load (${runtime}): ${pids.length} held processes gone ${Math.round(performance.now() - t0)} ms after pool.destroy()`);
     expect(describePids(survivors(pids, marker))).toEqual([]);
     expect(gone).toBe(true);
-    await waitUntil(() => ourZombies().length === 0, 5000);
+    await waitUntil(() => ourZombies().length === 0, 15_000);
     expect(describePids(ourZombies())).toEqual([]);
   });
 
