@@ -1,4 +1,5 @@
 // Section 3: for every orphaning fixture, what each tool leaves alive after its cleanup.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { summarize } from './lib/stats.mjs';
 import { ms, table } from './lib/format.mjs';
@@ -12,21 +13,8 @@ const GRACE_MS = 300;
 // counts as left behind (execa's forceKillAfterDelay still fires within it).
 const BOUND_MS = GRACE_MS + 400;
 
-const CASES = [
-  'background-grandchild.sh',
-  'double-fork-daemon.mjs',
-  'setsid-fork.sh',
-  'new-group-grandchild.sh',
-  'sigterm-ignoring-grandchild.sh',
-  'stopped-grandchild.sh',
-  'respawn-on-sigterm.sh',
-  'fork-storm.sh',
-  'deep-chain.sh',
-  'wide-tree.sh',
-  'stdout-holding-grandchild.sh',
-  'scrubbed-env-daemon.sh',
-  'zombie-maker.sh',
-];
+// The same list the tests use: every fixture that leaves an escaping process behind.
+const CASES = JSON.parse(readFileSync(new URL('../fixtures/orphaning.json', import.meta.url), 'utf8')).map((f) => f.name);
 const TOOLS = [
   curfewTool({ grace: GRACE_MS }),
   execaTool({ killDescendants: false }),

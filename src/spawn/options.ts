@@ -1,5 +1,5 @@
 import type { Options as ExecaOptions } from 'execa';
-import { invalid, normalizeEnd, validateBoolean, validateMilliseconds, type EndOptions } from '../options.js';
+import { invalid, validateBoolean, validateMilliseconds, type EndOptions } from '../options.js';
 import { Scope } from '../scope/scope.js';
 
 const isScope = (value: unknown): value is Scope => value instanceof Scope;
@@ -38,8 +38,8 @@ export function normalizeSpawn(file: unknown, args: unknown, options: unknown): 
   const all = (options ?? {}) as SpawnOptions;
   const execa: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(all)) if (!OWN.has(k)) execa[k] = v;
+  // Validated where it is normalized with the scope's defaults (spawn.ts), before anything starts.
   const end: EndOptions = { grace: all.grace, signals: all.signals };
-  normalizeEnd(end);
   if (all.scope !== undefined && !isScope(all.scope)) invalid('scope', 'a scope from createScope()', all.scope);
   return {
     file: file as string | URL,

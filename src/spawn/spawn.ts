@@ -41,8 +41,8 @@ export function spawn(file: string | URL, args?: readonly string[] | SpawnOption
   const n = normalizeSpawn(file, args, options);
   const registry = getRegistry();
   const scope = n.scope ?? currentScope();
-  scope.assertOpen();
   const end = normalizeEnd(n.end, scope.options);
+  scope.assertOpen();
   registry.subreaper.enable();
 
   let command = n.file;

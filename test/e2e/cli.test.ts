@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fixturePath, readLine } from '../helpers/fixtures.js';
+import { fixturePath, ORPHANING, readLine } from '../helpers/fixtures.js';
 import { MARKER_ENV, newMarker, survivors, waitUntil } from '../helpers/processes.js';
 import { track, useCleanup } from '../helpers/cleanup.js';
 
@@ -37,21 +37,7 @@ function finish(child: ChildProcess): Promise<Ran> {
 const curfew = (args: string[], env?: NodeJS.ProcessEnv) => finish(start(args, env));
 const tmp = () => mkdtempSync(join(tmpdir(), 'curfew-cli-'));
 
-const FIXTURES = [
-  'background-grandchild.sh',
-  'double-fork-daemon.mjs',
-  'setsid-fork.sh',
-  'new-group-grandchild.sh',
-  'sigterm-ignoring-grandchild.sh',
-  'stopped-grandchild.sh',
-  'respawn-on-sigterm.sh',
-  'fork-storm.sh',
-  'deep-chain.sh',
-  'wide-tree.sh',
-  'stdout-holding-grandchild.sh',
-  'scrubbed-env-daemon.sh',
-  'zombie-maker.sh',
-];
+const FIXTURES = ORPHANING.map((f) => f.name);
 
 describe('curfew run', () => {
   it('exits 0 with an empty report for a command that leaks nothing', async () => {

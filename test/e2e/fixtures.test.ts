@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createScope } from 'curfew';
-import { startPlain, startWithCurfew, type FixtureLine } from '../helpers/fixtures.js';
+import { ORPHANING, startPlain, startWithCurfew, type FixtureLine } from '../helpers/fixtures.js';
 import { isAlive, newMarker, survivors, waitUntil } from '../helpers/processes.js';
 import { track, useCleanup } from '../helpers/cleanup.js';
 
 useCleanup();
 
-// Every orphaning fixture, and what teardown must have needed to end it.
-const FIXTURES: { name: string; needsKill?: boolean }[] = [
-  { name: 'background-grandchild.sh' },
-  { name: 'double-fork-daemon.mjs' },
-  { name: 'setsid-fork.sh' },
-  { name: 'new-group-grandchild.sh' },
-  { name: 'sigterm-ignoring-grandchild.sh', needsKill: true },
-  { name: 'stopped-grandchild.sh' },
-  { name: 'respawn-on-sigterm.sh', needsKill: true },
-  { name: 'fork-storm.sh' },
-  { name: 'deep-chain.sh' },
-  { name: 'wide-tree.sh' },
-  { name: 'stdout-holding-grandchild.sh' },
-  { name: 'scrubbed-env-daemon.sh' },
-  { name: 'zombie-maker.sh' },
-];
 
 const GRACE_MS = 300;
 
@@ -48,7 +32,7 @@ function procExists(pid: number): boolean {
   }
 }
 
-describe.each(FIXTURES)('$name', ({ name, needsKill }) => {
+describe.each(ORPHANING)('$name', ({ name, needsKill }) => {
   it('started with spawn, leaves zero survivors after teardown', async () => {
     const marker = newMarker();
     await using scope = createScope({ grace: GRACE_MS });

@@ -1,10 +1,17 @@
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import { spawn, type Subprocess } from 'curfew';
 import { MARKER_ENV } from './processes.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+/**
+ * Every fixture that leaves an escaping process behind (fixtures/orphaning.json), and whether only
+ * SIGKILL ends it. One list, so that a new fixture reaches every test and the benchmark.
+ */
+export const ORPHANING: { name: string; needsKill?: boolean }[] = JSON.parse(readFileSync(`${FIXTURES}orphaning.json`, 'utf8'));
 
 export function fixturePath(name: string): string {
   return FIXTURES + name;
