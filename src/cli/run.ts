@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { Cgroups } from '../cgroup/manager.js';
 import { escalate } from '../kill/escalate.js';
 import { findMembers, type Claim, type FindContext } from '../kill/find.js';
-import { readAncestors } from '../kill/guards.js';
+import { readAncestors, readSelf } from '../kill/guards.js';
 import { waitFor } from '../kill/wait.js';
 import { getNative } from '../native/index.js';
 import { normalizeEnd } from '../options.js';
@@ -57,7 +57,6 @@ function forwardSignals(command: () => ChildProcess | undefined, grace: number, 
 export async function run(args: RunArgs, out: { stderr: NodeJS.WritableStream; color: boolean; github: boolean }): Promise<number> {
   const started = performance.now();
   const proc = getProc();
-  const native = getNative();
   const subreaper = new Subreaper();
   subreaper.enable();
   const runId = newScopeId();
@@ -83,8 +82,7 @@ export async function run(args: RunArgs, out: { stderr: NodeJS.WritableStream; c
   });
   stopForwarding();
 
-  const pid = process.pid;
-  const self = { pid, pgid: native.getpgid(0) ?? pid, sid: native.getsid(0) ?? pid };
+  const self = readSelf(proc);
   const context: FindContext = { proc, self, ancestors: readAncestors(self, proc), walk: subreaper.active, orphans: () => subreaper.orphans(), tokenCache: new Map(), memory: { lastPid: null, keep: new Set() } };
   const claim: Claim = {
     groups: child.pid ? [{ pgid: child.pid, leaderStart }] : [],

@@ -1,3 +1,4 @@
+import { getNative } from '../native/index.js';
 import type { ProcSource } from '../proc/index.js';
 
 // Who we are, read once: the guards compare against it on every signal.
@@ -34,6 +35,14 @@ export function groupStillOurs(pgid: number, leaderStart: number, proc: ProcSour
   const leader = proc.stat(pgid);
   if (leader && leader.startTicks === leaderStart && leader.pgid === pgid) return true;
   return provenMemberOf(pgid);
+}
+
+/** Our pid, group and session: from /proc without loading the FFI, elsewhere from libc. */
+export function readSelf(proc: ProcSource): Self {
+  const pid = process.pid;
+  const stat = process.platform === 'linux' ? proc.stat(pid) : null;
+  const native = stat ? undefined : getNative();
+  return { pid, pgid: stat?.pgid ?? native?.getpgid(0) ?? pid, sid: stat?.sid ?? native?.getsid(0) ?? pid };
 }
 
 /** Our ancestors, read fresh: re-parenting can change them. */

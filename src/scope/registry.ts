@@ -1,8 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { getNative } from '../native/index.js';
 import { findEnv, getProc } from '../proc/index.js';
 import { Subreaper } from '../reaper/subreaper.js';
-import type { Self } from '../kill/guards.js';
+import { readSelf, type Self } from '../kill/guards.js';
 import { Cgroups } from '../cgroup/manager.js';
 import { WatchdogClient } from '../watchdog/client.js';
 import type { ProcessGroup } from '../spawn/group.js';
@@ -83,13 +82,7 @@ export function watchdogFor(registry: Registry): WatchdogLink {
 /** Our pid, group and session, read once per registry (a process never changes them under us). */
 export function getSelf(): Self {
   const registry = getRegistry();
-  if (!registry.self) {
-    const pid = process.pid;
-    // /proc answers without loading the FFI; elsewhere libc does.
-    const stat = process.platform === 'linux' ? getProc().stat(pid) : null;
-    const native = stat ? undefined : getNative();
-    registry.self = { pid, pgid: stat?.pgid ?? native?.getpgid(0) ?? pid, sid: stat?.sid ?? native?.getsid(0) ?? pid };
-  }
+  registry.self ??= readSelf(getProc());
   return registry.self;
 }
 
