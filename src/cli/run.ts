@@ -3,8 +3,8 @@ import { constants } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { Cgroups } from '../cgroup/manager.js';
 import { escalate } from '../kill/escalate.js';
-import { findMembers, type Claim, type FindContext } from '../kill/find.js';
-import { readAncestors, readSelf } from '../kill/guards.js';
+import { findMembers, newFindContext, type Claim } from '../kill/find.js';
+import { readSelf } from '../kill/guards.js';
 import { waitFor } from '../kill/wait.js';
 import { getNative } from '../native/index.js';
 import { normalizeEnd } from '../options.js';
@@ -83,7 +83,7 @@ export async function run(args: RunArgs, out: { stderr: NodeJS.WritableStream; c
   stopForwarding();
 
   const self = readSelf(proc);
-  const context: FindContext = { proc, self, ancestors: readAncestors(self, proc), walk: subreaper.active, orphans: () => subreaper.orphans(), tokenCache: new Map(), memory: { lastPid: null, keep: new Set() } };
+  const context = newFindContext(proc, self, subreaper);
   const claim: Claim = {
     groups: child.pid ? [{ pgid: child.pid, leaderStart }] : [],
     tokens: [runId],

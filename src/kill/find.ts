@@ -1,6 +1,6 @@
 import { findEnv, isDead, type ProcInfo, type ProcSource } from '../proc/index.js';
 import { TOKEN_ENV } from '../scope/token.js';
-import { groupStillOurs, maySignalGroup, maySignalPid, type Self } from './guards.js';
+import { groupStillOurs, maySignalGroup, maySignalPid, readAncestors, type Self } from './guards.js';
 import type { FoundBy, Member, Snapshot } from './types.js';
 import { candidates, type ScanMemory } from './candidates.js';
 
@@ -40,6 +40,22 @@ export interface FindContext {
   tokenCache?: Map<string, boolean>;
   /** Kept across the polls of one kill: later polls read only kept and new pids. */
   memory?: ScanMemory;
+}
+
+/**
+ * The facts one kill's scans share, read fresh for each kill (ancestors change by re-parenting).
+ * Without a subreaper (a worker thread, the watchdog, macOS) scans read the whole table.
+ */
+export function newFindContext(proc: ProcSource, self: Self, subreaper?: { readonly active: boolean; orphans(): number[] }): FindContext {
+  return {
+    proc,
+    self,
+    ancestors: readAncestors(self, proc),
+    walk: subreaper?.active ?? false,
+    orphans: () => subreaper?.orphans() ?? [],
+    tokenCache: new Map(),
+    memory: { lastPid: null, keep: new Set() },
+  };
 }
 
 export function tokenMatches(block: string | null, tokens: readonly string[]): boolean {

@@ -5,8 +5,8 @@
 import { constants } from 'node:os';
 import { Cgroups } from '../cgroup/manager.js';
 import { escalate } from '../kill/escalate.js';
-import { findMembers } from '../kill/find.js';
-import { readAncestors, readSelf } from '../kill/guards.js';
+import { findMembers, newFindContext } from '../kill/find.js';
+import { readSelf } from '../kill/guards.js';
 import type { Rung } from '../options.js';
 import { getProc } from '../proc/index.js';
 import { applyLine, isEmpty, newWatchState } from './protocol.js';
@@ -43,7 +43,7 @@ async function endAll(): Promise<void> {
     sinceTicks: since,
     cgroupPids: cgroups ? () => cgroupPaths.flatMap((p) => cgroups.pids(p)) : undefined,
   };
-  const context = { proc, self, ancestors: readAncestors(self, proc), walk: false, orphans: () => [], tokenCache: new Map<string, boolean>(), memory: { lastPid: null, keep: new Set<number>() } };
+  const context = newFindContext(proc, self);
   const ladder: Rung[] = grace > 0 ? [{ name: 'SIGTERM', signal: constants.signals.SIGTERM, waitMs: grace }] : [];
   ladder.push({ name: 'SIGKILL', signal: constants.signals.SIGKILL, waitMs: 2000 });
   await escalate(() => findMembers(claim, context), ladder);
