@@ -6,6 +6,8 @@ import type { EndedProcess, KillReport, Member, Snapshot } from './types.js';
 import { waitFor } from './wait.js';
 
 const SIGCONT = constants.signals.SIGCONT;
+/** How long an exec in progress may hide a token before a scan concludes nothing is ours. */
+const UNCERTAIN_WAIT_MS = 100;
 
 interface Tracked {
   member: Member;
@@ -35,6 +37,7 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
   const key = (m: Member) => `${m.info.pid}:${m.info.startTicks}`;
   let groups: number[] = [];
   let escalated = false;
+  let uncertain = false;
 
   const stillAlive = (t: Tracked): boolean => {
     const now = proc.stat(t.member.info.pid);
@@ -43,6 +46,7 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
   const refresh = (): Tracked[] => {
     const snap = scan();
     groups = snap.groups;
+    uncertain = snap.uncertain;
     const inScan = new Set<string>();
     for (const m of snap.members) {
       const k = key(m);
@@ -88,6 +92,8 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
   };
 
   let alive = refresh();
+  // Nothing found, but a young process was caught mid-exec: look again briefly before concluding.
+  if (alive.length === 0 && uncertain) await waitFor(() => (alive = refresh()).length > 0 || !uncertain, UNCERTAIN_WAIT_MS);
   try {
     for (const rung of ladder) {
       if (alive.length === 0) break;

@@ -71,11 +71,19 @@ export function findMembers(claim: Claim, ctx: FindContext): Snapshot {
   const { table, subtree } = candidates(ctx);
   const { proc, self } = ctx;
   const tokenCache = ctx.tokenCache ?? new Map<string, boolean>();
+  let uncertain = false;
   const hasToken = (info: ProcInfo): boolean => {
     if (info.startTicks < claim.sinceTicks || claim.tokens.length === 0) return false;
     const key = `${info.pid}:${info.startTicks}`;
     let hit = tokenCache.get(key);
-    if (hit === undefined) tokenCache.set(key, (hit = tokenMatches(proc.environ(info.pid), claim.tokens)));
+    if (hit === undefined) {
+      const block = proc.environ(info.pid);
+      hit = tokenMatches(block, claim.tokens);
+      // An empty environment is what a process shows in the middle of an exec: ask again next
+      // poll rather than remember "not ours" (null is unreadable: another user's, never ours).
+      if (block !== '') tokenCache.set(key, hit);
+      else uncertain = true;
+    }
     return hit;
   };
   const fromSelf = new Map<number, boolean>();
@@ -142,5 +150,5 @@ export function findMembers(claim: Claim, ctx: FindContext): Snapshot {
   const members: Member[] = [];
   for (const [pid, foundBy] of found) members.push({ info: table.get(pid)!, foundBy });
   if (ctx.memory) ctx.memory.keep = new Set(found.keys());
-  return { members, groups };
+  return { members, groups, uncertain };
 }

@@ -46,4 +46,6 @@ export interface Snapshot {
   members: Member[];
   /** Process groups proven ours right now (see guards.ts). */
   groups: number[];
+  /** A young process showed an empty environment (it was mid-exec): its token is not known yet. */
+  uncertain: boolean;
 }
