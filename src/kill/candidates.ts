@@ -63,9 +63,11 @@ function walkFromSelf(ctx: FindContext): Map<number, ProcInfo> {
  * The processes a scan considers. The first poll of a kill reads our subtree while we are the
  * subreaper (complete, and cheap), otherwise the whole table; later polls read only the members
  * already found and the pids handed out since. `subtree` says the table is exactly our subtree,
- * so that membership in it proves descent.
+ * so that membership in it proves descent. A pid is handed out before its process shows in /proc
+ * (fork allocates it, then attaches the task), so a poll can pass over a child being forked; an
+ * incremental poll that finds nothing is therefore never trusted alone (see findMembers).
  */
-export function candidates(ctx: FindContext): { table: Map<number, ProcInfo>; subtree: boolean } {
+export function candidates(ctx: FindContext): { table: Map<number, ProcInfo>; subtree: boolean; incremental: boolean } {
   const { proc, memory } = ctx;
   // Read the counter first: whatever starts during the scan gets a later pid, seen next time.
   const now = proc.lastPid();
@@ -86,5 +88,5 @@ export function candidates(ctx: FindContext): { table: Map<number, ProcInfo>; su
     for (const info of proc.list()) table.set(info.pid, info);
   }
   if (memory) memory.lastPid = now;
-  return { table, subtree };
+  return { table, subtree, incremental: Boolean(memory && fresh) };
 }

@@ -68,7 +68,17 @@ export function tokenMatches(block: string | null, tokens: readonly string[]): b
 
 /** One scan: the live processes the claim covers, and the groups that may be signalled whole. */
 export function findMembers(claim: Claim, ctx: FindContext): Snapshot {
-  const { table, subtree } = candidates(ctx);
+  const snap = scanOnce(claim, ctx);
+  if (snap.members.length > 0 || !snap.incremental) return snap;
+  // "Nothing left" from an incremental poll may have missed a child whose pid was handed out
+  // before that poll but which joined /proc after it (seen under load: a respawner's fork).
+  // Its parent was a member and is gone now, so the child is visible: confirm with a full scan.
+  ctx.memory!.lastPid = null;
+  return scanOnce(claim, ctx);
+}
+
+function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boolean } {
+  const { table, subtree, incremental } = candidates(ctx);
   const { proc, self } = ctx;
   const tokenCache = ctx.tokenCache ?? new Map<string, boolean>();
   let uncertain = false;
@@ -150,5 +160,5 @@ export function findMembers(claim: Claim, ctx: FindContext): Snapshot {
   const members: Member[] = [];
   for (const [pid, foundBy] of found) members.push({ info: table.get(pid)!, foundBy });
   if (ctx.memory) ctx.memory.keep = new Set(found.keys());
-  return { members, groups, uncertain };
+  return { members, groups, uncertain, incremental };
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+// Internal module: the kernel's fork ordering (a pid is handed out before its process shows in
+// /proc) cannot be paused from user space, so the scan's answer to it is tested on a scripted
+// process table. The end-to-end cover is the load test's respawners.
+import { findMembers, newFindContext } from '../../dist/kill/find.js';
+
+const TOKEN = 'scope1';
+const self = { pid: 5000, pgid: 5000, sid: 5000 };
+
+interface Row { pid: number; ppid: number; pgid: number; token: boolean }
+
+/** A process table whose pid counter can run ahead of what /proc shows, as during a fork. */
+function scriptedTable() {
+  const rows = new Map<number, Row>();
+  let last = 6000;
+  const info = (r: Row) => ({ pid: r.pid, ppid: r.ppid, pgid: r.pgid, sid: r.pgid, state: 'S', threads: 1, startTicks: r.pid, comm: 'perl' });
+  const proc = {
+    stat: (pid: number) => (rows.has(pid) ? info(rows.get(pid)!) : null),
+    list: () => [...rows.values()].map(info),
+    children: (pid: number) => [...rows.values()].filter((r) => r.ppid === pid).map((r) => r.pid),
+    childrenOfTask: () => [],
+    environ: (pid: number) => (rows.get(pid)?.token ? `CURFEW_TOKEN=${TOKEN}\0` : rows.has(pid) ? 'PATH=/bin\0' : null),
+    cmdline: () => 'perl',
+    lastPid: () => last,
+    nowTicks: () => 1_000_000,
+  };
+  return {
+    proc,
+    /** fork() has taken a pid, but the process is not in /proc yet. */
+    allocate: () => ++last,
+    attach: (row: Row) => void rows.set(row.pid, row),
+    exit: (pid: number) => void rows.delete(pid),
+  };
+}
+
+describe('scans across polls', () => {
+  it('finds a child forked while a poll ran, after its parent has gone (a respawner caught mid-fork)', () => {
+    const t = scriptedTable();
+    // The group's leader is gone; one member, a respawner, carries the token.
+    t.attach({ pid: 6001, ppid: 1, pgid: 5900, token: true });
+    t.allocate();
+    const claim = { groups: [{ pgid: 5900, leaderStart: 5900 }], tokens: [TOKEN], sinceTicks: 0 };
+    const ctx = newFindContext(t.proc, self);
+
+    // The respawner gets SIGTERM and forks: its child's pid is taken before the first poll reads
+    // the counter, and the child only shows in /proc after the poll has looked.
+    const child = t.allocate();
+    expect(findMembers(claim, ctx).members.map((m) => m.info.pid)).toEqual([6001]);
+    t.attach({ pid: child, ppid: 1, pgid: 5900, token: true });
+    t.exit(6001);
+
+    // No new pid since the last poll and the kept member is gone: only a fresh look finds the child.
+    expect(findMembers(claim, ctx).members.map((m) => m.info.pid)).toEqual([child]);
+  });
+
+  it('a poll that finds nothing new stays cheap while members remain', () => {
+    const t = scriptedTable();
+    t.attach({ pid: 6001, ppid: 1, pgid: 5900, token: true });
+    const claim = { groups: [{ pgid: 5900, leaderStart: 5900 }], tokens: [TOKEN], sinceTicks: 0 };
+    const ctx = newFindContext(t.proc, self);
+    expect(findMembers(claim, ctx).members).toHaveLength(1);
+    let listed = 0;
+    const list = t.proc.list;
+    t.proc.list = () => (listed++, list());
+    expect(findMembers(claim, ctx).members).toHaveLength(1);
+    expect(listed).toBe(0);
+  });
+});
