@@ -6,8 +6,8 @@ import type { EndedProcess, KillReport, Member, Snapshot } from './types.js';
 import { waitFor } from './wait.js';
 
 const SIGCONT = constants.signals.SIGCONT;
-/** How long an exec in progress may hide a token before a scan concludes nothing is ours. */
-const UNCERTAIN_WAIT_MS = 100;
+/** Bounds the wait for an exec in progress to show its environment (find.ts believes it after 100 ms). */
+const UNCERTAIN_WAIT_MS = 250;
 
 interface Tracked {
   member: Member;
@@ -104,7 +104,7 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
         alive = refresh();
         const fresh = alive.filter((t) => t.signal === undefined);
         if (fresh.length > 0) send(rung, fresh, false);
-        return alive.length === 0;
+        return alive.length === 0 && !uncertain;
       }, rung.waitMs);
       if (done) break;
     }

@@ -19,8 +19,8 @@ export interface Claim {
   sinceTicks: number;
   /** Extra roots whose descendants are ours (a leader that already left its group, say). */
   roots?: number[];
-  /** Orphans re-parented to us (the subreaper) that this claim may take. */
-  claimOrphan?: (info: ProcInfo) => boolean;
+  /** Orphans re-parented to us (the subreaper) that this claim may take, given their environment. */
+  claimOrphan?: (info: ProcInfo, environ: string | null) => boolean;
   /** Pids inside the claim's cgroups. */
   cgroupPids?: () => number[];
 }
@@ -40,7 +40,15 @@ export interface FindContext {
   tokenCache?: Map<string, boolean>;
   /** Kept across the polls of one kill: later polls read only kept and new pids. */
   memory?: ScanMemory;
+  /** When each process (pid:startTicks) was first seen with an empty environment. */
+  emptySince?: Map<string, number>;
 }
+
+/**
+ * An empty environment is what a process shows in the middle of an exec; one still empty after
+ * this long is believed (`env -i` leaves it empty for good).
+ */
+const EXEC_WINDOW_MS = 100;
 
 /**
  * The facts one kill's scans share, read fresh for each kill (ancestors change by re-parenting).
@@ -55,6 +63,7 @@ export function newFindContext(proc: ProcSource, self: Self, subreaper?: { reado
     orphans: () => subreaper?.orphans() ?? [],
     tokenCache: new Map(),
     memory: { lastPid: null, keep: new Set() },
+    emptySince: new Map(),
   };
 }
 
@@ -81,18 +90,30 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
   const { table, subtree, incremental } = candidates(ctx);
   const { proc, self } = ctx;
   const tokenCache = ctx.tokenCache ?? new Map<string, boolean>();
+  const emptySince = ctx.emptySince ?? new Map<string, number>();
   let uncertain = false;
+  // The environment, or undefined while an exec may be hiding it: then the scan is uncertain and
+  // the process is asked again next poll rather than judged (null is unreadable: not ours).
+  const settledEnviron = (info: ProcInfo): string | null | undefined => {
+    const block = proc.environ(info.pid);
+    if (block !== '') return block;
+    const key = `${info.pid}:${info.startTicks}`;
+    const now = performance.now();
+    const since = emptySince.get(key) ?? now;
+    emptySince.set(key, since);
+    if (now - since >= EXEC_WINDOW_MS) return block;
+    uncertain = true;
+    return undefined;
+  };
   const hasToken = (info: ProcInfo): boolean => {
     if (info.startTicks < claim.sinceTicks || claim.tokens.length === 0) return false;
     const key = `${info.pid}:${info.startTicks}`;
     let hit = tokenCache.get(key);
     if (hit === undefined) {
-      const block = proc.environ(info.pid);
+      const block = settledEnviron(info);
+      if (block === undefined) return false;
       hit = tokenMatches(block, claim.tokens);
-      // An empty environment is what a process shows in the middle of an exec: ask again next
-      // poll rather than remember "not ours" (null is unreadable: another user's, never ours).
-      if (block !== '') tokenCache.set(key, hit);
-      else uncertain = true;
+      tokenCache.set(key, hit);
     }
     return hit;
   };
@@ -128,7 +149,7 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
 
   const found = new Map<number, FoundBy>();
   for (const info of table.values()) {
-    if (isDead(info) || !maySignalPid(info.pid, self, ctx.ancestors)) continue;
+    if (isDead(info) || info.kernel || !maySignalPid(info.pid, self, ctx.ancestors)) continue;
     if (groupSet.has(info.pgid)) found.set(info.pid, 'group');
     else if (inCgroup.has(info.pid)) found.set(info.pid, 'cgroup');
     else if (hasToken(info)) found.set(info.pid, 'token');
@@ -136,7 +157,12 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
   if (claim.claimOrphan) {
     for (const pid of ctx.orphans()) {
       const info = table.get(pid) ?? proc.stat(pid);
-      if (info && !found.has(pid) && !isDead(info) && maySignalPid(pid, self, ctx.ancestors) && claim.claimOrphan(info)) {
+      if (!info || found.has(pid) || isDead(info) || !maySignalPid(pid, self, ctx.ancestors)) continue;
+      // Mid-exec the environment that names the orphan's scope reads empty, and a guess by start
+      // time could hand it to a scope opened since (seen: a file's orphan charged to its test).
+      const block = settledEnviron(info);
+      if (block === undefined) continue;
+      if (claim.claimOrphan(info, block)) {
         table.set(pid, info);
         found.set(pid, 'orphan');
       }

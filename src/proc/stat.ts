@@ -2,6 +2,7 @@ import type { ProcInfo } from './types.js';
 
 // /proc/<pid>/stat: "pid (comm) state ppid pgrp session tty tpgid flags ... num_threads(20) ... starttime(22)".
 // comm may contain spaces and parentheses, so fields are counted after the last ')'.
+const PF_KTHREAD = 0x00200000;
 export function parseStat(text: string): ProcInfo | null {
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
@@ -15,6 +16,7 @@ export function parseStat(text: string): ProcInfo | null {
     sid: Number(fields[3]),
     threads: Number(fields[17]),
     startTicks: Number(fields[19]),
+    kernel: (Number(fields[6]) & PF_KTHREAD) !== 0,
     comm: text.slice(text.indexOf('(') + 1, close),
   };
 }

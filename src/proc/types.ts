@@ -11,6 +11,8 @@ export interface ProcInfo {
   startTicks: number;
   /** The kernel's short command name, kept for reports when the full command line is gone. */
   comm: string;
+  /** A kernel thread: no environment, no parent of ours, never a member. */
+  kernel?: boolean;
 }
 
 /** A zombie whose other threads are gone too: it runs nothing and only waits to be reaped. */

@@ -133,8 +133,8 @@ export class Scope {
       groups,
       tokens: [this.id],
       sinceTicks: this.createdTicks,
-      claimOrphan: (info: ProcInfo) => {
-        const owner = orphanOwner(info.startTicks, getProc().environ(info.pid));
+      claimOrphan: (info: ProcInfo, environ: string | null) => {
+        const owner = orphanOwner(info.startTicks, environ);
         return owner !== undefined && mine.has(owner);
       },
       cgroupPids: cgroups ? () => groups.flatMap((g) => (g.cgroup ? cgroups.pids(g.cgroup) : [])) : undefined,

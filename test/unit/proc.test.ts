@@ -6,7 +6,12 @@ import { isDead } from '../../dist/proc/types.js';
 describe('/proc parsers', () => {
   it('parses stat lines whose command name has spaces and parentheses', () => {
     const line = '4242 (my (odd) cmd) S 1 4240 4239 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 3 0 987654 1000 10 18446744073709551615';
-    expect(parseStat(line)).toEqual({ pid: 4242, state: 'S', ppid: 1, pgid: 4240, sid: 4239, threads: 3, startTicks: 987654, comm: 'my (odd) cmd' });
+    expect(parseStat(line)).toEqual({ pid: 4242, state: 'S', ppid: 1, pgid: 4240, sid: 4239, threads: 3, startTicks: 987654, comm: 'my (odd) cmd', kernel: false });
+  });
+
+  it('tells a kernel thread by its PF_KTHREAD flag', () => {
+    const line = '77 (kdamond.0) S 2 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 120 0 0 18446744073709551615';
+    expect(parseStat(line)?.kernel).toBe(true);
   });
 
   it('a zombie is dead only once its other threads are gone', () => {

@@ -7,7 +7,7 @@ import { findMembers, newFindContext } from '../../dist/kill/find.js';
 const TOKEN = 'scope1';
 const self = { pid: 5000, pgid: 5000, sid: 5000 };
 
-interface Row { pid: number; ppid: number; pgid: number; token: boolean }
+interface Row { pid: number; ppid: number; pgid: number; token: boolean; environ?: string }
 
 /** A process table whose pid counter can run ahead of what /proc shows, as during a fork. */
 function scriptedTable() {
@@ -19,7 +19,10 @@ function scriptedTable() {
     list: () => [...rows.values()].map(info),
     children: (pid: number) => [...rows.values()].filter((r) => r.ppid === pid).map((r) => r.pid),
     childrenOfTask: () => [],
-    environ: (pid: number) => (rows.get(pid)?.token ? `CURFEW_TOKEN=${TOKEN}\0` : rows.has(pid) ? 'PATH=/bin\0' : null),
+    environ: (pid: number) => {
+      const row = rows.get(pid);
+      return !row ? null : (row.environ ?? (row.token ? `CURFEW_TOKEN=${TOKEN}\0` : 'PATH=/bin\0'));
+    },
     cmdline: () => 'perl',
     lastPid: () => last,
     nowTicks: () => 1_000_000,
@@ -64,5 +67,36 @@ describe('scans across polls', () => {
     t.proc.list = () => (listed++, list());
     expect(findMembers(claim, ctx).members).toHaveLength(1);
     expect(listed).toBe(0);
+  });
+
+  it('an orphan caught mid-exec (empty environment) is not judged until its environment shows', () => {
+    const t = scriptedTable();
+    const orphan = { pid: 7001, ppid: self.pid, pgid: 7001, token: false, environ: '' };
+    t.attach(orphan);
+    const seen: (string | null)[] = [];
+    const claim = { groups: [], tokens: [TOKEN], sinceTicks: 0, claimOrphan: (_: unknown, environ: string | null) => (seen.push(environ), true) };
+    const ctx = newFindContext(t.proc, self, { active: false, orphans: () => [orphan.pid] });
+    const first = findMembers(claim, ctx);
+    expect(first.members).toEqual([]);
+    expect(first.uncertain).toBe(true);
+    expect(seen).toEqual([]);
+
+    orphan.environ = 'CURFEW_TOKEN=file\0';
+    expect(findMembers(claim, ctx).members.map((m) => m.foundBy)).toEqual(['orphan']);
+    expect(seen).toEqual(['CURFEW_TOKEN=file\0']);
+  });
+
+  it('an environment that stays empty (env -i) is believed once the exec window has passed', () => {
+    const t = scriptedTable();
+    t.attach({ pid: 7001, ppid: self.pid, pgid: 7001, token: false, environ: '' });
+    const seen: (string | null)[] = [];
+    const claim = { groups: [], tokens: [TOKEN], sinceTicks: 0, claimOrphan: (_: unknown, environ: string | null) => (seen.push(environ), true) };
+    const ctx = newFindContext(t.proc, self, { active: false, orphans: () => [7001] });
+    // First seen empty long enough ago (the window is 100 ms).
+    ctx.emptySince!.set('7001:7001', performance.now() - 1000);
+    const snap = findMembers(claim, ctx);
+    expect(snap.members.map((m) => m.foundBy)).toEqual(['orphan']);
+    expect(snap.uncertain).toBe(false);
+    expect(seen).toEqual(['']);
   });
 });
