@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { getNative } from '../native/index.js';
 import { waitFor } from '../kill/wait.js';
 import { detectCgroup, type CgroupSite } from './detect.js';
+import { randomDigits } from '../scope/token.js';
 
 const EMPTY_WAIT_MS = 3000;
 
@@ -24,7 +24,7 @@ function populated(path: string): boolean {
   }
 }
 
-const OURS = /^curfew-(\d+)-[0-9a-f]+$/;
+const OURS = /^curfew-(\d+)-[0-9a-z]+$/;
 
 // A supervisor that was itself SIGKILLed cannot remove its cgroup. The next one to make a cgroup
 // here removes those: named by us, owner process gone, nothing inside (an empty cgroup runs
@@ -84,7 +84,7 @@ export class Cgroups {
       this.#swept = true;
       removeStale(this.site.base);
     }
-    const path = join(this.site.base, `curfew-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const path = join(this.site.base, `curfew-${process.pid}-${randomDigits()}`);
     try {
       mkdirSync(path);
       // cgroup.kill (Linux 5.14+) only shows in non-root cgroups, so a new one is where to look.

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /**
  * The environment variable every spawn carries and every descendant inherits. Its value is a
  * chain of scope ids, outermost first, so a parent scope also finds what its child scopes started
@@ -7,10 +5,10 @@ import { randomBytes } from 'node:crypto';
  */
 export const TOKEN_ENV = 'CURFEW_TOKEN';
 
-// A random prefix per module instance, then a counter: as unique across processes as a random
-// id per scope, without reading the system's random source for every scope (the test-runner
-// integrations open one per test).
-const PREFIX = randomBytes(6).toString('hex');
+// A prefix per module instance (our pid, which no live process shares, and 48 random bits for
+// copies of curfew within one process), then a counter. Not node:crypto: loading it costs more
+// than a `curfew run` of a short command should, and the ids need uniqueness, not secrecy.
+const PREFIX = `${process.pid.toString(36)}${randomDigits()}`;
 let next = 0;
 
 export function newScopeId(): string {
@@ -19,4 +17,9 @@ export function newScopeId(): string {
 
 export function extendChain(parent: string | undefined, id: string): string {
   return parent ? `${parent}:${id}` : id;
+}
+
+/** 48 random bits as 10 base-36 digits (V8 seeds Math.random per isolate from the OS). */
+export function randomDigits(): string {
+  return Math.floor(Math.random() * 2 ** 48).toString(36).padStart(10, '0');
 }
