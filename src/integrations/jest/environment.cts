@@ -4,6 +4,10 @@ import jestEnvironmentNode = require('jest-environment-node');
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { Circus } from '@jest/types';
 import type { JestSession } from './session.js';
+import path = require('node:path');
+import url = require('node:url');
+
+const SESSION = url.pathToFileURL(path.join(__dirname, 'session.bundle.js')).href;
 
 /**
  * `testEnvironment: 'curfew/jest-environment'`: jest-environment-node, plus a scope for every
@@ -31,7 +35,8 @@ class CurfewEnvironment extends jestEnvironmentNode.TestEnvironment {
 
   override async setup(): Promise<void> {
     await super.setup();
-    const { JestSession } = await import('./session.js');
+    // The bundled copy (npm run build): one file instead of ~30 modules in every Jest worker.
+    const { JestSession } = (await import(SESSION)) as typeof import('./session.js');
     this.#session = new JestSession(this.#options, this.#testPath, this.#rootDir, (name, value) => this.#mirror(name, value));
     this.#session.start();
   }
