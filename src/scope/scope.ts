@@ -119,6 +119,8 @@ export class Scope {
   }
 
   #all(): { groups: ProcessGroup[]; scopes: Scope[] } {
+    // A test's scope has no children: skip the walk (it runs twice per test in the integrations).
+    if (this.children.size === 0) return { groups: [...this.#groups], scopes: [this] };
     const scopes: Scope[] = [this];
     for (let i = 0; i < scopes.length; i++) scopes.push(...scopes[i].children);
     return { groups: scopes.flatMap((s) => [...s.groups]), scopes };
