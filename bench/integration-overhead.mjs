@@ -1,12 +1,13 @@
 // Section 5: the overhead of the test integrations; each part skips on its own when the
 // integration it measures is not built (see bench/integration/).
 import { run as vitestPlugin } from './integration/vitest-plugin.mjs';
+import { run as jestEnvironment } from './integration/jest-environment.mjs';
 import { run as cliRun } from './integration/cli-run.mjs';
 import { log, runSection } from './lib/section.mjs';
 
 export async function run() {
   const parts = [];
-  for (const part of [vitestPlugin, cliRun]) {
+  for (const part of [vitestPlugin, jestEnvironment, cliRun]) {
     const result = await part();
     if (result.skipped) log(`${result.title}: ${result.markdown}`);
     parts.push(`### ${result.title}\n\n${result.markdown}`);
