@@ -4,9 +4,8 @@
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { summarize, ratios } from '../lib/stats.mjs';
-import { ms, msSpread, ratioSpread, table } from '../lib/format.mjs';
-import { log, runSection } from '../lib/section.mjs';
+import { measureOverhead, overheadTable } from '../lib/overhead.mjs';
+import { runSection } from '../lib/section.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENVIRONMENT = `${ROOT}dist/integrations/jest/environment.cjs`;
@@ -50,29 +49,12 @@ export async function run() {
   // dist/ would be timed through babel-jest, which an installed package never is).
   cpSync(`${ROOT}package.json`, `${WORK}node_modules/curfew/package.json`);
   cpSync(`${ROOT}dist`, `${WORK}node_modules/curfew/dist`, { recursive: true });
-  const suites = SHAPES.map((shape) => ({ ...shape, dir: writeSuite(shape), times: { [CONFIGS[0]]: [], [CONFIGS[1]]: [] } }));
-  log('jest: one warm-up run of each suite and config (fills the transform cache)');
-  for (const suite of suites) for (const config of CONFIGS) await runSuite(suite.dir, config);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const suite of suites) {
-      for (const config of round % 2 === 0 ? CONFIGS : [...CONFIGS].reverse()) suite.times[config].push(await runSuite(suite.dir, config));
-    }
-    log(`jest: round ${round + 1} of ${ROUNDS}`);
-  }
-  const rows = [];
-  const notes = [];
-  for (const suite of suites) {
-    const without = suite.times[CONFIGS[0]];
-    const withEnv = suite.times[CONFIGS[1]];
-    const added = summarize(withEnv.map((t, i) => t - without[i]));
-    const shape = `${suite.files} file${suite.files > 1 ? 's' : ''} × ${suite.perFile}`;
-    rows.push([shape, msSpread(summarize(without)), msSpread(summarize(withEnv)), ratioSpread(summarize(ratios(withEnv, without))), `${ms(added.median)} (${ms(added.p25)}–${ms(added.p75)})`]);
-    notes.push(`${shape}: ${ms(added.median / TESTS)} ms per test`);
-  }
+  const suites = SHAPES.map((shape) => ({ ...shape, dir: writeSuite(shape) }));
+  const { rows, notes } = await measureOverhead({ name: 'jest', suites, configs: CONFIGS, runSuite, rounds: ROUNDS, tests: TESTS });
   const markdown = [
     `${TESTS} trivial tests in two shapes, \`jest --ci\` with \`maxWorkers: 2\`, wall time of the whole command including Jest's start-up. The only difference between the two configs is \`testEnvironment\`: \`'node'\` or \`'curfew/jest-environment'\` (the build, copied into the suites' \`node_modules\` as an install would put it). One warm-up run of each (it also fills Jest's transform cache), then ${ROUNDS} rounds, alternating which config goes first; ratios and differences are per round.`,
     '',
-    table(['suite', 'without, ms: median (p25–p75)', 'with the environment, ms', 'ratio with ÷ without', 'added ms per run'], rows),
+    overheadTable('with the environment', rows),
     '',
     `- Added time divided by the ${TESTS} tests (median): ${notes.join('; ')}.`,
   ].join('\n');

@@ -5,9 +5,8 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { summarize, ratios } from '../lib/stats.mjs';
-import { ms, msSpread, ratioSpread, table } from '../lib/format.mjs';
-import { log, runSection } from '../lib/section.mjs';
+import { measureOverhead, overheadTable } from '../lib/overhead.mjs';
+import { runSection } from '../lib/section.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PLUGIN = `${ROOT}dist/integrations/vitest/plugin.js`;
@@ -48,29 +47,12 @@ export async function run() {
   const title = '5a. Vitest plugin';
   if (!existsSync(PLUGIN)) return { title, markdown: `Skipped: \`dist/integrations/vitest/plugin.js\` does not exist (the plugin is not built yet).`, skipped: true };
   rmSync(WORK, { recursive: true, force: true });
-  const suites = SHAPES.map((shape) => ({ ...shape, dir: writeSuite(shape), times: { [CONFIGS[0]]: [], [CONFIGS[1]]: [] } }));
-  log('vitest: one warm-up run of each suite and config');
-  for (const suite of suites) for (const config of CONFIGS) await runSuite(suite.dir, config);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const suite of suites) {
-      for (const config of round % 2 === 0 ? CONFIGS : [...CONFIGS].reverse()) suite.times[config].push(await runSuite(suite.dir, config));
-    }
-    log(`vitest: round ${round + 1} of ${ROUNDS}`);
-  }
-  const rows = [];
-  const notes = [];
-  for (const suite of suites) {
-    const without = suite.times[CONFIGS[0]];
-    const withPlugin = suite.times[CONFIGS[1]];
-    const added = summarize(withPlugin.map((t, i) => t - without[i]));
-    const shape = `${suite.files} file${suite.files > 1 ? 's' : ''} × ${suite.perFile}`;
-    rows.push([shape, msSpread(summarize(without)), msSpread(summarize(withPlugin)), ratioSpread(summarize(ratios(withPlugin, without))), `${ms(added.median)} (${ms(added.p25)}–${ms(added.p75)})`]);
-    notes.push(`${shape}: ${ms(added.median / TESTS)} ms per test`);
-  }
+  const suites = SHAPES.map((shape) => ({ ...shape, dir: writeSuite(shape) }));
+  const { rows, notes } = await measureOverhead({ name: 'vitest', suites, configs: CONFIGS, runSuite, rounds: ROUNDS, tests: TESTS });
   const markdown = [
     `${TESTS} trivial tests (\`expect(i + 1).toBe(i + 1)\`) in two shapes, \`vitest run\` with \`maxWorkers: 2\` and Vitest's default pool and isolation, wall time of the whole command including Vitest's start-up. The only difference between the two configs is \`plugins: [curfew()]\` (\`import curfew from 'curfew/vitest'\`). One warm-up run of each, then ${ROUNDS} rounds; in each round every suite runs with and without the plugin back to back, alternating which goes first; ratios and differences are per round.`,
     '',
-    table(['suite', 'without, ms: median (p25–p75)', 'with the plugin, ms', 'ratio with ÷ without', 'added ms per run'], rows),
+    overheadTable('with the plugin', rows),
     '',
     `- Added time divided by the ${TESTS} tests (median): ${notes.join('; ')}. Where the 5-file suite pays more than the 1-file suite, the difference is paid per test file (each file's worker loads the plugin's setup file and curfew), not per test. No target was set for this.`,
   ].join('\n');

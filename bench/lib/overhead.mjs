@@ -1,0 +1,37 @@
+// Shared by the test-runner overhead sections (5a Vitest, 5c Jest): run every suite with and
+// without the integration, interleaved, and tabulate the difference per round.
+import { summarize, ratios } from './stats.mjs';
+import { ms, msSpread, ratioSpread, table } from './format.mjs';
+import { log } from './section.mjs';
+
+/**
+ * `suites`: [{ files, perFile, dir }]; `configs`: [without, with]; `runSuite(dir, config)`
+ * resolves to a wall time. One warm-up run of each, then `rounds` rounds, alternating which
+ * config goes first. Returns the table rows and one "ms per test" note per suite.
+ */
+export async function measureOverhead({ name, suites, configs, runSuite, rounds, tests }) {
+  const times = suites.map(() => ({ [configs[0]]: [], [configs[1]]: [] }));
+  log(`${name}: one warm-up run of each suite and config`);
+  for (const suite of suites) for (const config of configs) await runSuite(suite.dir, config);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < suites.length; i++) {
+      for (const config of round % 2 === 0 ? configs : [...configs].reverse()) times[i][config].push(await runSuite(suites[i].dir, config));
+    }
+    log(`${name}: round ${round + 1} of ${rounds}`);
+  }
+  const rows = [];
+  const notes = [];
+  suites.forEach((suite, i) => {
+    const without = times[i][configs[0]];
+    const withIt = times[i][configs[1]];
+    const added = summarize(withIt.map((t, k) => t - without[k]));
+    const shape = `${suite.files} file${suite.files > 1 ? 's' : ''} × ${suite.perFile}`;
+    rows.push([shape, msSpread(summarize(without)), msSpread(summarize(withIt)), ratioSpread(summarize(ratios(withIt, without))), `${ms(added.median)} (${ms(added.p25)}–${ms(added.p75)})`]);
+    notes.push(`${shape}: ${ms(added.median / tests)} ms per test`);
+  });
+  return { rows, notes };
+}
+
+export function overheadTable(withHeader, rows) {
+  return table(['suite', 'without, ms: median (p25–p75)', `${withHeader}, ms`, 'ratio with ÷ without', 'added ms per run'], rows);
+}
