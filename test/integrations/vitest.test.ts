@@ -79,6 +79,17 @@ it("onLeak 'ignore': the leaks are ended without a word", async () => {
   expectNoSurvivors(run);
 }, RUN_MS);
 
+it("a custom runner that does not extend Vitest's still gets test and file scopes (from the setup file's hooks)", async () => {
+  const run = await runVitest('custom-runner', { runner: './plain-runner.mjs', curfew: { onLeak: 'fail' } });
+  trackRun(run);
+  const test = run.tests.get('leaks.test.js > leaks a background grandchild')!;
+  expect(test).toMatchObject({ state: 'failed', leaked: expect.arrayContaining(run.started.get('leaks a background grandchild')!) });
+  expect(test.errors).toEqual([expect.stringMatching(/^the test left/)]);
+  expect(run.tests.get('leaks.test.js > spawns nothing')).toMatchObject({ state: 'passed', leaked: [] });
+  expect(run.files.get('leaks.test.js')?.leaked).toEqual(expect.arrayContaining(run.started.get('top level')!));
+  expectNoSurvivors(run);
+}, RUN_MS);
+
 it('one line in vitest.config: `curfew/vitest` resolved as an installed package', async () => {
   const project = installProject('vitest', 'configured', CURFEW_DIR);
   try {

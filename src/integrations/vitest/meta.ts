@@ -9,10 +9,13 @@ declare module 'vitest' {
   }
   interface ProvidedContext {
     curfew: NormalizedIntegrationOptions;
+    'curfew.customRunner': boolean;
   }
 }
 
 /** The key the plugin provides the options under, for the setup file to inject. */
 export const OPTIONS_KEY = 'curfew';
+/** Whether the project configures its own `runner`, which need not extend Vitest's (that curfew patches). */
+export const CUSTOM_RUNNER_KEY = 'curfew.customRunner';
 
 export type { LeakList };

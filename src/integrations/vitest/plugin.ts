@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { normalizeIntegrationOptions, type IntegrationOptions } from '../shared/options.js';
-import { OPTIONS_KEY } from './meta.js';
+import { CUSTOM_RUNNER_KEY, OPTIONS_KEY } from './meta.js';
 import { CurfewReporter } from './reporter.js';
 
 export type { IntegrationOptions as CurfewVitestOptions, OnLeak } from '../shared/options.js';
@@ -15,7 +15,11 @@ const REPORTER_MARK = Symbol.for('curfew.vitest.reporter');
 /** What `configureVitest` receives, narrowed to what the plugin uses (the same in Vitest 3.1 to 5). */
 export interface CurfewVitestContext {
   vitest: { config: { reporters: unknown[] } };
-  project: { config: { setupFiles: string[] }; provide(key: typeof OPTIONS_KEY, value: ReturnType<typeof normalizeIntegrationOptions>): void };
+  project: {
+    config: { setupFiles: string[]; runner?: string };
+    provide(key: typeof OPTIONS_KEY, value: ReturnType<typeof normalizeIntegrationOptions>): void;
+    provide(key: typeof CUSTOM_RUNNER_KEY, value: boolean): void;
+  };
 }
 
 /** The Vite plugin object; `configureVitest` is the Vitest (3.1+) plugin hook. */
@@ -44,9 +48,10 @@ export default function curfew(options: IntegrationOptions = {}): CurfewVitestPl
   return {
     name: 'curfew',
     configureVitest({ vitest, project }) {
-      // First, so its beforeEach opens the test's scope before any of the user's hooks run.
+      // First: the file's unit opens before other setup files run (and a custom runner's test units before the user's hooks).
       if (!project.config.setupFiles.includes(SETUP_FILE)) project.config.setupFiles.unshift(SETUP_FILE);
       project.provide(OPTIONS_KEY, normalized);
+      project.provide(CUSTOM_RUNNER_KEY, Boolean(project.config.runner));
       const reporters = vitest.config.reporters;
       if (!reporters.some((r) => (r as Record<symbol, unknown> | null)?.[REPORTER_MARK])) {
         reporters.push(Object.assign(new CurfewReporter(), { [REPORTER_MARK]: true }));

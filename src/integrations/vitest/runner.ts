@@ -1,9 +1,10 @@
 import * as vitest from 'vitest';
-import { closeSuite, openSuite, type SuiteLike } from './worker.js';
+import { closeSuite, closeTest, openSuite, openTest, type SuiteLike, type TestLike } from './worker.js';
 
 type SuiteHook = (this: unknown, suite: SuiteLike) => unknown;
+type TryHook = (this: unknown, test: TestLike, options: unknown) => unknown;
 interface RunnerClass {
-  prototype: { onBeforeRunSuite?: SuiteHook; onAfterRunSuite?: SuiteHook; [PATCHED]?: true };
+  prototype: { onBeforeRunSuite?: SuiteHook; onAfterRunSuite?: SuiteHook; onBeforeTryTask?: TryHook; [PATCHED]?: true };
 }
 
 const PATCHED = Symbol.for('curfew.vitest.runner-patched');
@@ -22,23 +23,33 @@ async function findRunnerClass(): Promise<RunnerClass | undefined> {
 }
 
 /**
- * Opens a unit for every describe block (and file) before its beforeAll hooks, and ends it
- * after its afterAll hooks: Vitest has no suite-level hook for that, but its runner does. Patched
- * on the default runner's class (and so on custom runners that extend it), once per realm.
+ * Opens a unit for every describe block (and file) before its beforeAll hooks and ends it after
+ * its afterAll hooks, and one for every test attempt before its beforeEach hooks, ended after
+ * its afterEach hooks and onTestFinished callbacks. Runner hooks cost nothing per test, where a
+ * beforeEach hook and an onTestFinished callback were most of the plugin's cost on trivial tests.
+ * Patched on the default runner's class (and so on custom runners that extend it), once per
+ * realm. Only hooks that Vitest 3.1 to 5 do not wrap on the instance (onAfterRunTask is).
  */
 export async function patchRunner(): Promise<void> {
   const Runner = await findRunnerClass();
   if (!Runner || Runner.prototype[PATCHED]) return;
   const proto = Runner.prototype;
-  const before = proto.onBeforeRunSuite;
-  const after = proto.onAfterRunSuite;
+  const beforeSuite = proto.onBeforeRunSuite;
+  const afterSuite = proto.onAfterRunSuite;
+  const beforeTry = proto.onBeforeTryTask;
   proto[PATCHED] = true;
   proto.onBeforeRunSuite = async function (suite) {
-    await before?.call(this, suite);
+    await beforeSuite?.call(this, suite);
     openSuite(suite);
   };
   proto.onAfterRunSuite = async function (suite) {
-    await after?.call(this, suite);
+    await afterSuite?.call(this, suite);
     await closeSuite(suite);
+  };
+  proto.onBeforeTryTask = async function (test, options) {
+    await beforeTry?.call(this, test, options);
+    const unit = openTest(test);
+    // First in the list, so called last ("stack" order): after the test's own callbacks.
+    if (unit) (test.onFinished ??= []).unshift(() => closeTest(test, unit));
   };
 }

@@ -15,6 +15,14 @@ export interface SuiteLike {
   result?: { state: string; errors?: unknown[] };
 }
 
+/** The parts of a Vitest test the worker touches. */
+export interface TestLike {
+  concurrent?: boolean;
+  meta: { curfew?: LeakList };
+  /** Called after the attempt's afterEach hooks, newest first, also on a timeout or failure. */
+  onFinished?: (() => unknown)[];
+}
+
 /**
  * The worker's units. Vitest collects every file of a batch (running its setup files and top
  * level) before it runs any, in the same order, so file units wait in a queue between the two.
@@ -24,6 +32,8 @@ interface WorkerState {
   collected: Unit[];
   file: Unit | undefined;
   suites: Map<string, Unit>;
+  /** The running test attempt's unit (tests that get one run one at a time). */
+  test: { task: TestLike; unit: Unit } | undefined;
 }
 
 // One per realm (each worker thread is one): the setup file is re-imported for every test file,
@@ -32,7 +42,7 @@ const KEY = Symbol.for('curfew.vitest.worker.v1');
 
 export function workerState(): WorkerState {
   const holder = globalThis as unknown as Record<symbol, WorkerState | undefined>;
-  holder[KEY] ??= { options: { onLeak: 'warn' }, collected: [], file: undefined, suites: new Map() };
+  holder[KEY] ??= { options: { onLeak: 'warn' }, collected: [], file: undefined, suites: new Map(), test: undefined };
   return holder[KEY];
 }
 
@@ -54,6 +64,37 @@ export function openSuite(suite: SuiteLike): void {
   }
   for (const unit of state.collected) unit.leave();
   state.file = (state.collected.shift() ?? new Unit(state.options)).enter();
+}
+
+/**
+ * A test attempt starts, before its beforeEach hooks: what it starts is its own until it ends,
+ * after its afterEach hooks. Concurrent tests share process.env, so they get no unit: their
+ * describe block's (or file's) holds them. Returns the unit, or undefined for none.
+ */
+export function openTest(task: TestLike): Unit | undefined {
+  const state = workerState();
+  if (task.concurrent) return undefined;
+  // An attempt that never reached its end (an aroundEach hook that gave up, say) ends now.
+  if (state.test) void closeTest(state.test.task, state.test.unit).catch(() => {});
+  const unit = new Unit(state.options).enter();
+  state.test = { task, unit };
+  return unit;
+}
+
+/** Whether the runner already opened a unit for this test (the setup file's hooks then stand back). */
+export function hasTestUnit(task: TestLike): boolean {
+  return workerState().test?.task === task;
+}
+
+/** Ends a test attempt's unit; under `onLeak: 'fail'` a leak throws, which fails the test. */
+export async function closeTest(task: TestLike, unit: Unit): Promise<void> {
+  const state = workerState();
+  if (state.test?.unit === unit) state.test = undefined;
+  const leaks = await unit.end();
+  const { onLeak } = state.options;
+  if (!leaks || onLeak === 'ignore') return;
+  task.meta.curfew = leaks;
+  if (onLeak === 'fail') throw leakError(subjects.test, leaks, formatProcesses(leaks));
 }
 
 /** The runner finished a file or a describe block, after its afterAll hooks. */

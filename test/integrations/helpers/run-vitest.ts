@@ -10,6 +10,8 @@ export interface VitestRunOptions {
   curfew?: CurfewVitestOptions | false;
   /** A config file in the project instead of the plugin passed in (the one-line set-up). */
   configFile?: string;
+  /** A custom `runner` module, relative to the project. */
+  runner?: string;
 }
 
 type Meta = { curfew?: { processes: { pid: number }[] } };
@@ -37,7 +39,7 @@ export async function runVitest(project: string, options: VitestRunOptions = {})
   const out = collector();
   return withFixtureEnv(async () => {
     // An empty reporter object stands in for the default one: the output holds only curfew's.
-    const cli = { root, watch: false, reporters: [{}], ...(options.configFile ? { config: options.configFile } : { config: false as const, globals: true, pool: options.pool ?? 'forks' }) };
+    const cli = { root, watch: false, reporters: [{}], ...(options.configFile ? { config: options.configFile } : { config: false as const, globals: true, pool: options.pool ?? 'forks', ...(options.runner ? { runner: options.runner } : {}) }) };
     const plugins = options.configFile || options.curfew === false ? [] : [curfew(options.curfew ?? {})];
     const vitest = await startVitest('test', [], cli as never, { plugins }, { stdout: out.stream, stderr: out.stream } as never);
     try {
