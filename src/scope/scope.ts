@@ -41,11 +41,12 @@ export class Scope {
   #closed = false;
 
   /** @internal use createScope() */
-  constructor(parent: Scope | undefined, options: ScopeOptions = {}, inheritedToken = process.env[TOKEN_ENV]) {
-    this.options = normalizeScopeOptions(options, parent?.options);
+  constructor(parent: Scope | undefined, options?: ScopeOptions) {
+    // A child with no options of its own (one per test under the integrations) shares its parent's.
+    this.options = options === undefined && parent ? parent.options : normalizeScopeOptions(options, parent?.options);
     this.id = newScopeId();
     this.parent = parent;
-    this.token = extendChain(parent ? parent.token : inheritedToken, this.id);
+    this.token = extendChain(parent ? parent.token : process.env[TOKEN_ENV], this.id);
     const proc = getProc();
     this.createdTicks = proc.nowTicks();
     const registry = getRegistry();
@@ -119,8 +120,8 @@ export class Scope {
   }
 
   #all(): { groups: ProcessGroup[]; scopes: Scope[] } {
-    // A test's scope has no children: skip the walk (it runs twice per test in the integrations).
-    if (this.children.size === 0) return { groups: [...this.#groups], scopes: [this] };
+    // The common case under the integrations, without building arrays: a test's scope alone.
+    if (this.children.size === 0) return { groups: this.#groups.size === 0 ? [] : [...this.#groups], scopes: [this] };
     const scopes: Scope[] = [this];
     for (let i = 0; i < scopes.length; i++) scopes.push(...scopes[i].children);
     return { groups: scopes.flatMap((s) => [...s.groups]), scopes };

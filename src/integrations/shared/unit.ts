@@ -14,7 +14,9 @@ export class Unit {
   #exit: (() => void) | undefined;
 
   constructor(options: NormalizedIntegrationOptions) {
-    this.scope = createScope({ grace: options.grace, signals: options.signals });
+    const { grace, signals } = options;
+    // Without options of its own, the scope shares its parent's (nothing to validate again per test).
+    this.scope = createScope(grace === undefined && signals === undefined ? undefined : { grace, signals });
   }
 
   enter(): this {
