@@ -25,8 +25,8 @@ async function findRunnerClass(): Promise<RunnerClass | undefined> {
 /**
  * Opens a unit for every describe block (and file) before its beforeAll hooks and ends it after
  * its afterAll hooks, and one for every test attempt before its beforeEach hooks, ended after
- * its afterEach hooks and onTestFinished callbacks. Runner hooks cost nothing per test, where a
- * beforeEach hook and an onTestFinished callback were most of the plugin's cost on trivial tests.
+ * its afterEach hooks and onTestFinished callbacks. Runner hooks cost Vitest no per-test work,
+ * where a beforeEach hook and an onTestFinished callback did (a few points on trivial tests).
  * Patched on the default runner's class (and so on custom runners that extend it), once per
  * realm. Only hooks that Vitest 3.1 to 5 do not wrap on the instance (onAfterRunTask is).
  */
