@@ -4,18 +4,13 @@
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { measureOverhead, overheadTable } from '../lib/overhead.mjs';
+import { measureOverhead, overheadTable, SHAPES, TESTS } from '../lib/overhead.mjs';
 import { runSection } from '../lib/section.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENVIRONMENT = `${ROOT}dist/integrations/jest/environment.cjs`;
 const JEST = `${ROOT}node_modules/jest/bin/jest.js`;
 const WORK = `${ROOT}bench/.tmp/jest-suites/`;
-const TESTS = 500;
-const SHAPES = [
-  { files: 5, perFile: 100 },
-  { files: 1, perFile: 500 },
-];
 const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 7;
 const CONFIGS = ['without.config.cjs', 'with.config.cjs'];
 

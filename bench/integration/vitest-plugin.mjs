@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { measureOverhead, overheadTable } from '../lib/overhead.mjs';
+import { measureOverhead, overheadTable, SHAPES, TESTS } from '../lib/overhead.mjs';
 import { runSection } from '../lib/section.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -13,11 +13,6 @@ const PLUGIN = `${ROOT}dist/integrations/vitest/plugin.js`;
 const VITEST = `${ROOT}node_modules/vitest/vitest.mjs`;
 // Inside the package, so that `curfew/vitest` resolves by self-reference; bench/.tmp is ignored by git.
 const WORK = `${ROOT}bench/.tmp/vitest-suites/`;
-const TESTS = 500;
-const SHAPES = [
-  { files: 5, perFile: 100 },
-  { files: 1, perFile: 500 },
-];
 const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 3;
 const CONFIGS = ['without.config.mjs', 'with.config.mjs'];
 

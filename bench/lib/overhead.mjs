@@ -4,6 +4,13 @@ import { summarize, ratios } from './stats.mjs';
 import { ms, msSpread, ratioSpread, table } from './format.mjs';
 import { log } from './section.mjs';
 
+/** The suites both sections time: 500 trivial tests, spread over 5 files and in 1. */
+export const TESTS = 500;
+export const SHAPES = [
+  { files: 5, perFile: 100 },
+  { files: 1, perFile: 500 },
+];
+
 /**
  * `suites`: [{ files, perFile, dir }]; `configs`: [without, with]; `runSuite(dir, config)`
  * resolves to a wall time. One warm-up run of each, then `rounds` rounds, alternating which
