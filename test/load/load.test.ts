@@ -33,6 +33,9 @@ function startBystander(what: string, options: { detached?: boolean; env?: NodeJ
 }
 
 // Zombies whose parent is this process: the library must reap the orphans it adopted.
+// A zombie leader whose other threads have not finished exiting cannot be reaped by anyone yet
+// (waitid skips it); seen under load for Node processes killed mid-task, for longer than 15 s.
+// Those are reported, and the check is that every reapable one was reaped.
 function ourZombies(): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
@@ -46,6 +49,28 @@ function ourZombies(): number[] {
     }
   }
   return out;
+}
+
+function threadsOf(pid: number): string {
+  try {
+    return readdirSync(`/proc/${pid}/task`).map((tid) => {
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+      return `${tid}(${f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'))}) ${f.slice(f.lastIndexOf(')') + 2, f.lastIndexOf(')') + 3)}`;
+    }).join(', ');
+  } catch {
+    return 'gone';
+  }
+}
+
+/** Our zombies that could be reaped now (every thread gone), after waiting for them to go. */
+async function reapableZombiesLeft(): Promise<string[]> {
+  const reapable = () => ourZombies().filter((pid) => threadsOf(pid).split(', ').length <= 1);
+  await waitUntil(() => ourZombies().length === 0, 30_000);
+  // One that became reapable a moment ago is reaped by the next sweep (every second).
+  await waitUntil(() => reapable().length === 0, 3_000);
+  const lingering = ourZombies().filter((pid) => !reapable().includes(pid));
+  if (lingering.length > 0) console.log(`zombies still exiting (threads alive, not reapable yet): ${lingering.map((pid) => `${pid}: ${threadsOf(pid)}`).join('; ')}`);
+  return describePids(reapable());
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -90,8 +115,7 @@ describe('load', () => {
     expect(results.reduce((n, r) => n + r.survivors, 0)).toBe(0);
     expect(describePids(survivors(pids, marker))).toEqual([]);
     expect(latencies.at(-1)!).toBeLessThan(GRACE_MS + HANG_BOUND_MS);
-    await waitUntil(() => ourZombies().length === 0, 15_000);
-    expect(describePids(ourZombies())).toEqual([]);
+    expect(await reapableZombiesLeft()).toEqual([]);
   });
 
   it.each(['worker_threads', 'child_process'] as const)('workers destroyed mid-task (%s): zero survivors', async (runtime) => {
@@ -110,8 +134,7 @@ describe('load', () => {
     console.log(`load (${runtime}): ${pids.length} held processes gone ${Math.round(performance.now() - t0)} ms after pool.destroy()`);
     expect(describePids(survivors(pids, marker))).toEqual([]);
     expect(gone).toBe(true);
-    await waitUntil(() => ourZombies().length === 0, 15_000);
-    expect(describePids(ourZombies())).toEqual([]);
+    expect(await reapableZombiesLeft()).toEqual([]);
   });
 
   it('sent no signal to any process outside the trees under test', () => {
