@@ -1,13 +1,14 @@
 import { constants } from 'node:os';
 import { getNative } from '../native/index.js';
 import type { Rung, SignalName } from '../options.js';
-import { getProc, isDead } from '../proc/index.js';
+import { getProc, identity, isDead } from '../proc/index.js';
 import type { EndedProcess, KillReport, Member, Snapshot } from './types.js';
+import { EXEC_WINDOW_MS } from './find.js';
 import { waitFor } from './wait.js';
 
 const SIGCONT = constants.signals.SIGCONT;
-/** Bounds the wait for an exec in progress to show its environment (find.ts believes it after 100 ms). */
-const UNCERTAIN_WAIT_MS = 250;
+/** Bounds the wait for an exec in progress to show its environment: the scan's window, plus slow polls. */
+const UNCERTAIN_WAIT_MS = EXEC_WINDOW_MS + 150;
 
 interface Tracked {
   member: Member;
@@ -34,7 +35,7 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
   const native = getNative();
   const proc = getProc();
   const tracked = new Map<string, Tracked>();
-  const key = (m: Member) => `${m.info.pid}:${m.info.startTicks}`;
+  const key = (m: Member) => identity(m.info);
   let groups: number[] = [];
   let escalated = false;
   let uncertain = false;

@@ -1,4 +1,4 @@
-import { findEnv, isDead, type ProcInfo, type ProcSource } from '../proc/index.js';
+import { findEnv, identity, isDead, type ProcInfo, type ProcSource } from '../proc/index.js';
 import { TOKEN_ENV } from '../scope/token.js';
 import { groupStillOurs, maySignalGroup, maySignalPid, readAncestors, type Self } from './guards.js';
 import type { FoundBy, Member, Snapshot } from './types.js';
@@ -48,7 +48,7 @@ export interface FindContext {
  * An empty environment is what a process shows in the middle of an exec; one still empty after
  * this long is believed (`env -i` leaves it empty for good).
  */
-const EXEC_WINDOW_MS = 100;
+export const EXEC_WINDOW_MS = 100;
 
 /**
  * The facts one kill's scans share, read fresh for each kill (ancestors change by re-parenting).
@@ -97,7 +97,7 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
   const settledEnviron = (info: ProcInfo): string | null | undefined => {
     const block = proc.environ(info.pid);
     if (block !== '') return block;
-    const key = `${info.pid}:${info.startTicks}`;
+    const key = identity(info);
     const now = performance.now();
     const since = emptySince.get(key) ?? now;
     emptySince.set(key, since);
@@ -107,7 +107,7 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
   };
   const hasToken = (info: ProcInfo): boolean => {
     if (info.startTicks < claim.sinceTicks || claim.tokens.length === 0) return false;
-    const key = `${info.pid}:${info.startTicks}`;
+    const key = identity(info);
     let hit = tokenCache.get(key);
     if (hit === undefined) {
       const block = settledEnviron(info);

@@ -41,21 +41,17 @@ function readSmall(path: string, limit = buffer.length): string | null {
 let loadavgFd: number | null | undefined;
 function readLoadavg(): string | null {
   if (loadavgFd === undefined) {
-    const threads = process.getBuiltinModule('node:worker_threads');
     loadavgFd = null;
-    if (threads.isMainThread) {
-      try {
-        loadavgFd = openSync('/proc/loadavg', 'r');
-      } catch {}
-    }
+    try {
+      if (process.getBuiltinModule('node:worker_threads').isMainThread) loadavgFd = openSync('/proc/loadavg', 'r');
+    } catch {}
   }
-  if (loadavgFd === null) return readSmall('/proc/loadavg', 256);
-  try {
-    const n = readSync(loadavgFd, buffer, 0, 256, 0);
-    return buffer.toString('latin1', 0, n);
-  } catch {
-    return readSmall('/proc/loadavg', 256);
+  if (loadavgFd !== null) {
+    try {
+      return buffer.toString('latin1', 0, readSync(loadavgFd, buffer, 0, 256, 0));
+    } catch {}
   }
+  return readSmall('/proc/loadavg', 256);
 }
 
 function isPidName(name: string): boolean {

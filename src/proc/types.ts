@@ -15,6 +15,11 @@ export interface ProcInfo {
   kernel?: boolean;
 }
 
+/** A process identity that survives pid reuse: the pid with its start time. */
+export function identity(info: ProcInfo): string {
+  return `${info.pid}:${info.startTicks}`;
+}
+
 /** A zombie whose other threads are gone too: it runs nothing and only waits to be reaped. */
 export function isDead(info: ProcInfo): boolean {
   return info.state === 'X' || (info.state === 'Z' && info.threads <= 1);

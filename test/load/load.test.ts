@@ -51,20 +51,29 @@ function ourZombies(): number[] {
   return out;
 }
 
-function threadsOf(pid: number): string {
+function tasksOf(pid: number): string[] {
   try {
-    return readdirSync(`/proc/${pid}/task`).map((tid) => {
-      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
-      return `${tid}(${f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'))}) ${f.slice(f.lastIndexOf(')') + 2, f.lastIndexOf(')') + 3)}`;
-    }).join(', ');
+    return readdirSync(`/proc/${pid}/task`);
   } catch {
-    return 'gone';
+    return [];
   }
+}
+
+// "tid(comm) state" for each thread, for the message.
+function threadsOf(pid: number): string {
+  return tasksOf(pid).map((tid) => {
+    try {
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+      return `${tid}(${f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'))}) ${f[f.lastIndexOf(')') + 2]}`;
+    } catch {
+      return `${tid} gone`;
+    }
+  }).join(', ');
 }
 
 /** Our zombies that could be reaped now (every thread gone), after waiting for them to go. */
 async function reapableZombiesLeft(): Promise<string[]> {
-  const reapable = () => ourZombies().filter((pid) => threadsOf(pid).split(', ').length <= 1);
+  const reapable = () => ourZombies().filter((pid) => tasksOf(pid).length <= 1);
   await waitUntil(() => ourZombies().length === 0, 30_000);
   // One that became reapable a moment ago is reaped by the next sweep (every second).
   await waitUntil(() => reapable().length === 0, 3_000);
