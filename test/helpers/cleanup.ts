@@ -1,10 +1,11 @@
 import { afterEach } from 'vitest';
-import { killSurvivors } from './processes.js';
+import { killSurvivors, rememberIdentities } from './processes.js';
 
 const started: { pids: number[]; marker?: string }[] = [];
 
 /** Remembers what a test started so afterEach can end it even when the test failed. */
 export function track(pids: number[], marker?: string): void {
+  rememberIdentities(pids);
   started.push({ pids, marker });
 }
 

@@ -51,9 +51,27 @@ export function withMarker(marker: string): number[] {
   return out;
 }
 
-/** Reported pids still alive, plus anything still carrying the marker. */
+// pid -> start time when a test first tracked it ('' if already gone then). A tracked pid that
+// shows up later with another start time is a stranger that recycled it (the pid-reuse test
+// rewinds the kernel's pid counter while other files run): never counted, never signalled.
+const tracked = new Map<number, string>();
+
+/** Records who each pid is now, so later checks only count (and kill) those same processes. */
+export function rememberIdentities(pids: number[]): void {
+  for (const pid of pids) tracked.set(pid, stat(pid)?.start ?? '');
+}
+
+/** Alive, and the same process that was tracked under this pid (untracked pids: alive). */
+function aliveAsTracked(pid: number): boolean {
+  const s = stat(pid);
+  if (s === null || s.state === 'Z' || s.state === 'X') return false;
+  const start = tracked.get(pid);
+  return start === undefined || start === s.start;
+}
+
+/** Reported pids still alive (the processes tracked under them, not strangers that reused a pid), plus anything still carrying the marker. */
 export function survivors(pids: number[], marker?: string): number[] {
-  const alive = new Set(pids.filter(isAlive));
+  const alive = new Set(pids.filter(aliveAsTracked));
   if (marker) for (const pid of withMarker(marker)) alive.add(pid);
   return [...alive].sort((a, b) => a - b);
 }
