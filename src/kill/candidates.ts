@@ -16,6 +16,12 @@ const MAX_PROBES = 4096;
 export interface ScanMemory {
   lastPid: number | null;
   keep: Set<number>;
+  /**
+   * lastPid is the counter from before the claim's scope opened, and nothing older can be in the
+   * claim (a scope without groups): the first scan then probes only the pids handed out since,
+   * and its empty answer is final. Cleared by that scan.
+   */
+  sinceOpened?: boolean;
 }
 
 let pidMax: number | undefined;

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { getNative } from '../native/index.js';
+import { getNative, type Native } from '../native/index.js';
 import type { Rung, SignalName } from '../options.js';
 import { getProc, identity, isDead } from '../proc/index.js';
 import type { EndedProcess, KillReport, Member, Snapshot } from './types.js';
@@ -30,9 +30,13 @@ function toEnded(t: Tracked): EndedProcess {
  * process once found stays a target until it is gone, even if it leaves the group or loses its
  * parent.
  */
-export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?: () => void): Promise<KillReport> {
+export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?: () => void, options: { lazyFfi?: boolean } = {}): Promise<KillReport> {
   const started = performance.now();
-  const native = getNative();
+  // The FFI (~20 ms to load) comes before the first scan, so that a broken one fails the kill
+  // even when its targets already ended; or, for a teardown that most likely finds nothing
+  // (a scope without spawns of its own), only once there is something to signal.
+  let loaded: Native | undefined = options.lazyFfi ? undefined : getNative();
+  const native = (): Native => (loaded ??= getNative());
   const proc = getProc();
   const tracked = new Map<string, Tracked>();
   const key = (m: Member) => identity(m.info);
@@ -59,17 +63,17 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
   const signalOne = (t: Tracked, signal: number): void => {
     const { pid, startTicks } = t.member.info;
     if (t.pidfd === undefined) {
-      t.pidfd = native.pidfdOpen(pid);
+      t.pidfd = native().pidfdOpen(pid);
       // The pidfd now pins one process; make sure it is the one we scanned, not a successor.
       if (t.pidfd !== null && proc.stat(pid)?.startTicks !== startTicks) {
-        native.closeFd(t.pidfd);
+        native().closeFd(t.pidfd);
         t.pidfd = null;
         t.signal ??= 'SIGKILL';
         return;
       }
     }
-    if (t.pidfd !== null) native.pidfdSignal(t.pidfd, signal);
-    else if (proc.stat(pid)?.startTicks === startTicks) native.signalPid(pid, signal);
+    if (t.pidfd !== null) native().pidfdSignal(t.pidfd, signal);
+    else if (proc.stat(pid)?.startTicks === startTicks) native().signalPid(pid, signal);
   };
   const send = (rung: Rung, targets: Tracked[], everyGroup: boolean): void => {
     const polite = rung.signal !== constants.signals.SIGKILL;
@@ -80,8 +84,8 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
       if (groupSet.has(pgid)) {
         if (!groupsHit.has(pgid)) {
           groupsHit.add(pgid);
-          native.signalGroup(pgid, rung.signal);
-          if (polite) native.signalGroup(pgid, SIGCONT);
+          native().signalGroup(pgid, rung.signal);
+          if (polite) native().signalGroup(pgid, SIGCONT);
         }
       } else {
         signalOne(t, rung.signal);
@@ -89,7 +93,7 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
       }
       t.signal = rung.name;
     }
-    if (everyGroup) for (const pgid of groups) if (!groupsHit.has(pgid)) native.signalGroup(pgid, rung.signal);
+    if (everyGroup) for (const pgid of groups) if (!groupsHit.has(pgid)) native().signalGroup(pgid, rung.signal);
   };
 
   let alive = refresh();
@@ -110,7 +114,7 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
       if (done) break;
     }
   } finally {
-    for (const t of tracked.values()) if (t.pidfd != null) native.closeFd(t.pidfd);
+    for (const t of tracked.values()) if (t.pidfd != null) native().closeFd(t.pidfd);
   }
   const survivors = alive.map(toEnded);
   const survivorPids = new Set(survivors.map((s) => s.pid));

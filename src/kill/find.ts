@@ -77,8 +77,13 @@ export function tokenMatches(block: string | null, tokens: readonly string[]): b
 
 /** One scan: the live processes the claim covers, and the groups that may be signalled whole. */
 export function findMembers(claim: Claim, ctx: FindContext): Snapshot {
+  const sinceOpened = ctx.memory?.sinceOpened === true;
+  if (sinceOpened) ctx.memory!.sinceOpened = false;
   const snap = scanOnce(claim, ctx);
-  if (snap.members.length > 0 || !snap.incremental) return snap;
+  // A first probe of everything started since the scope opened needs no confirmation: a process
+  // still being forked has a live parent that is either that new too (and found) or this
+  // process, whose spawns return only once the child exists; a full scan would miss it as well.
+  if (snap.members.length > 0 || !snap.incremental || sinceOpened) return snap;
   // "Nothing left" from an incremental poll may have missed a child whose pid was handed out
   // before that poll but which joined /proc after it (seen under load: a respawner's fork).
   // Its parent was a member and is gone now, so the child is visible: confirm with a full scan.
@@ -92,6 +97,8 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
   const tokenCache = ctx.tokenCache ?? new Map<string, boolean>();
   const emptySince = ctx.emptySince ?? new Map<string, number>();
   let uncertain = false;
+  // Processes caught mid-exec: probed again by the next (incremental) poll.
+  const pending: number[] = [];
   // The environment, or undefined while an exec may be hiding it: then the scan is uncertain and
   // the process is asked again next poll rather than judged (null is unreadable: not ours).
   const settledEnviron = (info: ProcInfo): string | null | undefined => {
@@ -103,6 +110,7 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
     emptySince.set(key, since);
     if (now - since >= EXEC_WINDOW_MS) return block;
     uncertain = true;
+    pending.push(info.pid);
     return undefined;
   };
   const hasToken = (info: ProcInfo): boolean => {
@@ -185,6 +193,6 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
   }
   const members: Member[] = [];
   for (const [pid, foundBy] of found) members.push({ info: table.get(pid)!, foundBy });
-  if (ctx.memory) ctx.memory.keep = new Set(found.keys());
+  if (ctx.memory) ctx.memory.keep = new Set([...found.keys(), ...pending]);
   return { members, groups, uncertain, incremental };
 }

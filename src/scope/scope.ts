@@ -38,6 +38,8 @@ export class Scope {
   /** @internal */
   readonly children = new Set<Scope>();
   #lastPid: number | null;
+  /** Whether the last teardown ended everything it found (nothing older than #lastPid is left). */
+  #allEnded = true;
   #closed = false;
 
   /** @internal use createScope() */
@@ -131,7 +133,8 @@ export class Scope {
   claim(): Claim {
     const { groups, scopes } = this.#all();
     const mine = new Set(scopes);
-    const cgroups = getRegistry().cgroups;
+    // Only groups placed in a cgroup have pids there; without one, cgroups are not even detected.
+    const placed = groups.filter((g) => g.cgroup !== undefined);
     return {
       groups,
       tokens: [this.id],
@@ -140,7 +143,7 @@ export class Scope {
         const owner = orphanOwner(info.startTicks, environ);
         return owner !== undefined && mine.has(owner);
       },
-      cgroupPids: cgroups ? () => groups.flatMap((g) => (g.cgroup ? cgroups.pids(g.cgroup) : [])) : undefined,
+      cgroupPids: placed.length > 0 ? () => placed.flatMap((g) => getRegistry().cgroups?.pids(g.cgroup!) ?? []) : undefined,
     };
   }
 
@@ -166,13 +169,21 @@ export class Scope {
     const managed = new Set(groups.filter((g) => g.leaderRunning).map((g) => g.pgid));
     const claim = this.claim();
     const context = findContext();
-    const report = await escalate(() => findMembers(claim, context), end.ladder, () => registry.subreaper.reapOrphans());
+    // Without groups, only processes started since the scope opened (or since a teardown that
+    // ended all it found) can be ours: the first scan probes just the pids handed out since,
+    // instead of the whole table (the common case: the counter moved because others forked).
+    if (groups.length === 0 && this.#lastPid !== null && this.#allEnded) context.memory = { lastPid: this.#lastPid, keep: new Set(), sinceOpened: true };
+    const report = await escalate(() => findMembers(claim, context), end.ladder, () => registry.subreaper.reapOrphans(), { lazyFfi: groups.length === 0 });
+    this.#allEnded = report.survivors.length === 0;
     for (const group of groups) {
-      report.problems.push(...((await registry.cgroups?.remove(group.cgroup)) ?? []));
+      if (group.cgroup) report.problems.push(...((await registry.cgroups?.remove(group.cgroup)) ?? []));
       group.release();
     }
     registry.subreaper.reapOrphans();
-    this.#lastPid = registry.lastPid = proc.lastPid();
+    // The counter from before this teardown: a plain spawn made while it awaited has a later pid
+    // but was not looked for, so the next teardown must not skip it (fast path) or probe past it.
+    this.#lastPid = lastPid;
+    registry.lastPid = proc.lastPid();
     const leaks = report.ended.filter((p) => !(p.foundBy === 'group' && managed.has(p.pgid)));
     return { ...report, leaks };
   }

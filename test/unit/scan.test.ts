@@ -99,4 +99,61 @@ describe('scans across polls', () => {
     expect(snap.uncertain).toBe(false);
     expect(seen).toEqual(['']);
   });
+
+  it('a token process caught mid-exec is asked again by the next incremental poll', () => {
+    const t = scriptedTable();
+    t.attach({ pid: 6001, ppid: 1, pgid: 5900, token: true });
+    const execing = { pid: 6002, ppid: 1, pgid: 6002, token: true, environ: '' as string | undefined };
+    t.attach(execing);
+    const claim = { groups: [{ pgid: 5900, leaderStart: 5900 }], tokens: [TOKEN], sinceTicks: 0 };
+    const ctx = newFindContext(t.proc, self);
+    const first = findMembers(claim, ctx);
+    expect(first.members.map((m) => m.info.pid)).toEqual([6001]);
+    expect(first.uncertain).toBe(true);
+    execing.environ = undefined;
+    // Incremental (the member is still there), yet the mid-exec process is probed and found.
+    expect(findMembers(claim, ctx).members.map((m) => m.info.pid).sort()).toEqual([6001, 6002]);
+  });
+});
+
+describe('a scope without groups, probed since it opened', () => {
+  const claim = { groups: [], tokens: [TOKEN], sinceTicks: 0 };
+
+  it('reads only the pids handed out since, and finds a token process among them', () => {
+    const t = scriptedTable();
+    for (let pid = 5100; pid < 5200; pid++) t.attach({ pid, ppid: 1, pgid: pid, token: false });
+    const opened = t.proc.lastPid();
+    t.allocate();
+    const child = t.allocate();
+    t.attach({ pid: child, ppid: self.pid, pgid: self.pgid, token: true });
+    const ctx = newFindContext(t.proc, self);
+    const read: number[] = [];
+    const stat = t.proc.stat;
+    t.proc.stat = (pid: number) => (read.push(pid), stat(pid));
+    let listed = 0;
+    const list = t.proc.list;
+    t.proc.list = () => (listed++, list());
+    ctx.memory = { lastPid: opened, keep: new Set(), sinceOpened: true };
+    expect(findMembers(claim, ctx).members.map((m) => m.info.pid)).toEqual([child]);
+    expect(listed).toBe(0);
+    expect(read.every((pid) => pid > opened)).toBe(true);
+  });
+
+  it('trusts an empty probe, and a later poll is a normal one again', () => {
+    const t = scriptedTable();
+    const opened = t.proc.lastPid();
+    t.attach({ pid: t.allocate(), ppid: 1, pgid: 1, token: false });
+    let listed = 0;
+    const list = t.proc.list;
+    t.proc.list = () => (listed++, list());
+    const ctx = newFindContext(t.proc, self);
+    ctx.memory = { lastPid: opened, keep: new Set(), sinceOpened: true };
+    expect(findMembers(claim, ctx).members).toEqual([]);
+    expect(listed).toBe(0);
+    expect(ctx.memory.sinceOpened).toBe(false);
+    // The next empty incremental poll is confirmed by a full look, as in any kill.
+    t.allocate();
+    expect(findMembers(claim, ctx).members).toEqual([]);
+    expect(listed).toBe(1);
+  });
 });
