@@ -160,11 +160,9 @@ export class Scope {
     const registry = getRegistry();
     const { groups } = this.#all();
     const proc = getProc();
-    // Nothing was registered and no pid was allocated anywhere since the last look: nothing can
-    // carry our token or be our orphan, so skip the scan (this keeps trivial tests free).
     const lastPid = proc.lastPid();
     registry.lastPid = lastPid;
-    if (groups.length === 0 && lastPid !== null && lastPid === this.#lastPid && registry.subreaper.orphans().length === 0) return EMPTY();
+    if (groups.length === 0 && this.#nothingStarted(lastPid)) return EMPTY();
     const end = options ? normalizeEnd(options, this.options) : this.options;
     const managed = new Set(groups.filter((g) => g.leaderRunning).map((g) => g.pgid));
     const claim = this.claim();
@@ -188,10 +186,36 @@ export class Scope {
     return { ...report, leaks };
   }
 
+  // Nothing was registered and no pid was allocated anywhere since the last look: nothing can
+  // carry our token or be our orphan, so no scan is needed (this keeps trivial tests free).
+  #nothingStarted(lastPid: number | null): boolean {
+    return lastPid !== null && lastPid === this.#lastPid && getRegistry().subreaper.orphans().length === 0;
+  }
+
   /** Tears down and closes the scope: later spawns into it throw. */
   async close(options?: EndOptions): Promise<TeardownReport> {
     if (this.#closed) return EMPTY();
     const report = await this.teardown(options);
+    this.#release();
+    return report;
+  }
+
+  /**
+   * @internal Closes the scope at once, without a promise, when it has nothing to end (no
+   * groups, no child scopes, no pid handed out since it last looked); returns false, leaving it
+   * open, otherwise. Every test of a trivial suite takes this path under the integrations.
+   */
+  closeIfIdle(): boolean {
+    if (this.#closed) return true;
+    if (this.children.size > 0 || this.#groups.size > 0) return false;
+    const lastPid = getProc().lastPid();
+    getRegistry().lastPid = lastPid;
+    if (!this.#nothingStarted(lastPid)) return false;
+    this.#release();
+    return true;
+  }
+
+  #release(): void {
     const registry = getRegistry();
     for (const scope of this.#all().scopes) {
       scope.markClosed();
@@ -199,7 +223,6 @@ export class Scope {
       registry.watchdog?.unwatchScope(scope);
     }
     if (this.parent) this.parent.children.delete(this);
-    return report;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

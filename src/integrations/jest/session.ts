@@ -122,7 +122,7 @@ export class JestSession {
   async #end(key: object): Promise<LeakList | undefined> {
     const unit = this.#units.get(key);
     this.#units.delete(key);
-    const leaks = await unit?.end();
+    const leaks = !unit || unit.endIfIdle() ? undefined : await unit.end();
     this.#sync();
     return leaks;
   }

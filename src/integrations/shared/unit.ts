@@ -30,6 +30,12 @@ export class Unit {
     this.#exit = undefined;
   }
 
+  /** Leaves and, when the unit started nothing, closes it without a promise: true. Else false, and end() does the rest. */
+  endIfIdle(): boolean {
+    this.leave();
+    return this.scope.closeIfIdle();
+  }
+
   /** Leaves, ends everything the unit started, and says what leaked (undefined: nothing). */
   async end(): Promise<LeakList | undefined> {
     this.leave();

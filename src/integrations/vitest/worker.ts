@@ -75,7 +75,7 @@ export function openTest(task: TestLike): Unit | undefined {
   const state = workerState();
   if (task.concurrent) return undefined;
   // An attempt that never reached its end (an aroundEach hook that gave up, say) ends now.
-  if (state.test) void closeTest(state.test.task, state.test.unit).catch(() => {});
+  if (state.test) void Promise.resolve(closeTest(state.test.task, state.test.unit)).catch(() => {});
   const unit = new Unit(state.options).enter();
   state.test = { task, unit };
   return unit;
@@ -86,10 +86,18 @@ export function hasTestUnit(task: TestLike): boolean {
   return workerState().test?.task === task;
 }
 
-/** Ends a test attempt's unit; under `onLeak: 'fail'` a leak throws, which fails the test. */
-export async function closeTest(task: TestLike, unit: Unit): Promise<void> {
+/**
+ * Ends a test attempt's unit; under `onLeak: 'fail'` a leak throws, which fails the test. A test
+ * that started nothing ends synchronously (no promise for Vitest to await).
+ */
+export function closeTest(task: TestLike, unit: Unit): Promise<void> | undefined {
   const state = workerState();
   if (state.test?.unit === unit) state.test = undefined;
+  return unit.endIfIdle() ? undefined : endTest(task, unit);
+}
+
+async function endTest(task: TestLike, unit: Unit): Promise<void> {
+  const state = workerState();
   const leaks = await unit.end();
   const { onLeak } = state.options;
   if (!leaks || onLeak === 'ignore') return;
