@@ -4,6 +4,7 @@ import { constants } from 'node:os';
 import { getNative } from '../native/index.js';
 import { waitFor } from '../kill/wait.js';
 import { detectCgroup, type CgroupSite } from './detect.js';
+import { getProc } from '../proc/index.js';
 import { randomDigits } from '../scope/token.js';
 
 const EMPTY_WAIT_MS = 3000;
@@ -24,11 +25,23 @@ function populated(path: string): boolean {
   }
 }
 
-const OURS = /^curfew-(\d+)-[0-9a-z]+$/;
+// curfew-<owner pid>-s<owner start time>-<random>; names without the start time are older.
+const OURS = /^curfew-(\d+)(?:-s(\d+))?-[0-9a-z]+$/;
+
+/** The owner's pid and start time (clock ticks since boot): a pid alone is reused. */
+function ownerName(): string {
+  return `curfew-${process.pid}-s${getProc().stat(process.pid)?.startTicks ?? 0}-${randomDigits()}`;
+}
+
+function ownerAlive(pid: number, start: string | undefined): boolean {
+  if (start === undefined) return existsSync(`/proc/${pid}`);
+  const info = getProc().stat(pid);
+  return info !== null && String(info.startTicks) === start;
+}
 
 // A supervisor that was itself SIGKILLed cannot remove its cgroup. The next one to make a cgroup
-// here removes those: named by us, owner process gone, nothing inside (an empty cgroup runs
-// nothing, so removing it can hurt no one).
+// here removes those: named by us, owner process gone (not merely its pid taken by another),
+// nothing inside (an empty cgroup runs nothing, so removing it can hurt no one).
 function removeStale(base: string): void {
   let names: string[];
   try {
@@ -38,7 +51,7 @@ function removeStale(base: string): void {
   }
   for (const name of names) {
     const owner = OURS.exec(name);
-    if (!owner || existsSync(`/proc/${owner[1]}`)) continue;
+    if (!owner || ownerAlive(Number(owner[1]), owner[2])) continue;
     removeTree(join(base, name));
   }
 }
@@ -84,7 +97,7 @@ export class Cgroups {
       this.#swept = true;
       removeStale(this.site.base);
     }
-    const path = join(this.site.base, `curfew-${process.pid}-${randomDigits()}`);
+    const path = join(this.site.base, ownerName());
     try {
       mkdirSync(path);
       // cgroup.kill (Linux 5.14+) only shows in non-root cgroups, so a new one is where to look.

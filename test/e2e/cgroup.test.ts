@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createScope } from 'curfew';
 import { startWithCurfew } from '../helpers/fixtures.js';
-import { newMarker, survivors } from '../helpers/processes.js';
+import { newMarker, procInfo, survivors } from '../helpers/processes.js';
 import { track, useCleanup } from '../helpers/cleanup.js';
 import { cgroupBase, cgroupUsable } from '../helpers/cgroup.js';
 
@@ -57,20 +57,26 @@ describe.skipIf(!usable)('stale cgroups', () => {
     const { spawnSync, execFileSync } = await import('node:child_process');
     const { fileURLToPath } = await import('node:url');
     const base = cgroupBase()!;
-    // A pid that is certainly gone: a child that has exited and been reaped.
+    const myStart = procInfo(process.pid)!.start;
+    // An owner that is certainly gone: a child that has exited and been reaped. Its pid may be
+    // handed out again meanwhile (other test files run), so the name also holds its start time.
     const dead = spawnSync('true').pid;
-    const stale = `${base}/curfew-${dead}-deadbeef`;
-    mkdirSync(`${stale}/curfew-${dead}-cafef00d`, { recursive: true });
-    const live = `${base}/curfew-${process.pid}-0badf00d`;
+    const stale = `${base}/curfew-${dead}-s1-deadbeef`;
+    mkdirSync(`${stale}/curfew-${dead}-s1-cafef00d`, { recursive: true });
+    // Our pid, but another start time: an owner whose pid this process has since taken.
+    const recycled = `${base}/curfew-${process.pid}-s1-feedf00d`;
+    mkdirSync(recycled);
+    const live = `${base}/curfew-${process.pid}-s${myStart}-0badf00d`;
     mkdirSync(live);
     try {
       const bin = fileURLToPath(new URL('../../dist/cli/curfew.js', import.meta.url));
       execFileSync(process.execPath, [bin, 'run', '--quiet', '--', 'true']);
       expect(existsSync(stale)).toBe(false);
+      expect(existsSync(recycled)).toBe(false);
       // A cgroup named for a live process is never touched.
       expect(existsSync(live)).toBe(true);
     } finally {
-      rmdirSync(live);
+      for (const path of [live, recycled, `${stale}/curfew-${dead}-s1-cafef00d`, stale]) if (existsSync(path)) rmdirSync(path);
     }
   });
 });
