@@ -1,5 +1,5 @@
 import { spawn as nodeSpawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -13,16 +13,26 @@ const driver = (name: string) => fileURLToPath(new URL(`../drivers/${name}`, imp
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.log('skipping the forced pid-reuse test: writing /proc/sys/kernel/ns_last_pid needs root');
 
+const PID_COUNTER = '/proc/sys/kernel/ns_last_pid';
+const readCounter = () => Number(readFileSync(PID_COUNTER, 'utf8'));
+
 // Makes the kernel hand out `pid` next, then starts an unrelated session leader; retries when
-// another process on the machine takes the pid first.
+// another process on the machine takes the pid first. Then puts the counter back where it was:
+// left rewound, it would hand the pids just freed by other test files (running meanwhile) to
+// their next processes, and their checks of "that pid is gone" would see a stranger.
 function startBystanderAt(pid: number): ChildProcess | null {
-  for (let attempt = 0; attempt < 500; attempt++) {
-    writeFileSync('/proc/sys/kernel/ns_last_pid', String(pid - 1));
-    const child = nodeSpawn('sleep', ['300'], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH } });
-    if (child.pid === pid) return child;
-    child.kill('SIGKILL');
+  const before = readCounter();
+  try {
+    for (let attempt = 0; attempt < 500; attempt++) {
+      writeFileSync(PID_COUNTER, String(pid - 1));
+      const child = nodeSpawn('sleep', ['300'], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH } });
+      if (child.pid === pid) return child;
+      child.kill('SIGKILL');
+    }
+    return null;
+  } finally {
+    if (readCounter() < before) writeFileSync(PID_COUNTER, String(before));
   }
-  return null;
 }
 
 describe('guards', () => {
