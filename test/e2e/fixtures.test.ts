@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createScope } from 'curfew';
 import { ORPHANING, startPlain, startWithCurfew, type FixtureLine } from '../helpers/fixtures.js';
-import { isAlive, newMarker, survivors, waitUntil } from '../helpers/processes.js';
+import { newMarker, stillThere, survivors, waitUntil } from '../helpers/processes.js';
 import { track, useCleanup } from '../helpers/cleanup.js';
 
 useCleanup();
@@ -19,17 +19,10 @@ async function expectAllEnded(line: FixtureLine, marker: string, report: Awaited
     expect(report.escalated).toBe(true);
     expect(report.ended.some((p) => p.signal === 'SIGKILL')).toBe(true);
   }
-  // Zombies the fixture left must be reaped too, not just orphaned to us.
-  if (line.zombies) expect(await waitUntil(() => line.zombies!.every((z) => !isAlive(z) && !procExists(z)), 3000)).toBe(true);
-}
-
-function procExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  // Zombies the fixture left must be reaped too, not just orphaned to us. By identity: other test
+  // files run meanwhile, and one of them rewinds the pid counter, so a reaped zombie's pid may
+  // already belong to a stranger.
+  if (line.zombies) expect(await waitUntil(() => line.zombies!.every((z) => !stillThere(z)), 3000)).toBe(true);
 }
 
 describe.each(ORPHANING)('$name', ({ name, needsKill }) => {
@@ -37,7 +30,7 @@ describe.each(ORPHANING)('$name', ({ name, needsKill }) => {
     const marker = newMarker();
     await using scope = createScope({ grace: GRACE_MS });
     const { line } = await startWithCurfew(name, marker, { scope });
-    track(line.pids, marker);
+    track([...line.pids, ...(line.zombies ?? [])], marker);
     expect(line.pids.length + (line.zombies?.length ?? 0)).toBeGreaterThan(0);
     const report = await scope.teardown();
     await expectAllEnded(line, marker, report, needsKill);
@@ -47,7 +40,7 @@ describe.each(ORPHANING)('$name', ({ name, needsKill }) => {
     const marker = newMarker();
     await using scope = createScope({ grace: GRACE_MS });
     const { line } = await scope.run(() => startPlain(name, marker));
-    track(line.pids, marker);
+    track([...line.pids, ...(line.zombies ?? [])], marker);
     const report = await scope.teardown();
     await expectAllEnded(line, marker, report, needsKill);
   });

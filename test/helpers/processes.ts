@@ -69,6 +69,14 @@ function aliveAsTracked(pid: number): boolean {
   return start === undefined || start === s.start;
 }
 
+/** The tracked process still holds its pid, alive or as a zombie (untracked pids: any process). */
+export function stillThere(pid: number): boolean {
+  const s = stat(pid);
+  if (s === null) return false;
+  const start = tracked.get(pid);
+  return start === undefined || start === s.start;
+}
+
 /** Reported pids still alive (the processes tracked under them, not strangers that reused a pid), plus anything still carrying the marker. */
 export function survivors(pids: number[], marker?: string): number[] {
   const alive = new Set(pids.filter(aliveAsTracked));
