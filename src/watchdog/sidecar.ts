@@ -3,7 +3,6 @@
 // terminated) with anything still registered, it ends all of it with the same escalation, then
 // exits. It ends nothing it was not told about.
 import { constants } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Cgroups } from '../cgroup/manager.js';
 import { escalate } from '../kill/escalate.js';
 import { findMembers, newFindContext } from '../kill/find.js';
@@ -14,9 +13,6 @@ import { applyLine, isEmpty, newWatchState } from './protocol.js';
 
 /** The owner is gone and the machine waits: polite signals get at most this long. */
 const CRASH_GRACE_MS = 300;
-/** Looks again this long after the kill ended, up to this many times, before exiting. */
-const AFTER_PASS_DELAY_MS = 200;
-const AFTER_PASSES = 3;
 
 const state = newWatchState();
 let pending = '';
@@ -47,17 +43,9 @@ async function endAll(): Promise<void> {
     sinceTicks: since,
     cgroupPids: cgroups ? () => cgroupPaths.flatMap((p) => cgroups.pids(p)) : undefined,
   };
+  const context = newFindContext(proc, self);
   const ladder: Rung[] = grace > 0 ? [{ name: 'SIGTERM', signal: constants.signals.SIGTERM, waitMs: grace }] : [];
   ladder.push({ name: 'SIGKILL', signal: constants.signals.SIGKILL, waitMs: 2000 });
-  // Nobody cleans up after the sidecar, so before it exits it looks once more, a moment later:
-  // a respawner's child forked while the last scan ran was once seen to outlive it under load.
-  for (let pass = 0; pass < AFTER_PASSES; pass++) {
-    const context = newFindContext(proc, self);
-    if (pass > 0) {
-      await sleep(AFTER_PASS_DELAY_MS);
-      if (findMembers(claim, context).members.length === 0) break;
-    }
-    await escalate(() => findMembers(claim, context), pass === 0 ? ladder : ladder.slice(-1));
-  }
+  await escalate(() => findMembers(claim, context), ladder);
   for (const path of cgroupPaths) await cgroups?.remove(path);
 }
