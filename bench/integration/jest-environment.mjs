@@ -1,10 +1,10 @@
 // Section 5c: the cost of the Jest environment on a suite of 500 trivial tests, runs with
 // `testEnvironment: 'node'` and with curfew's environment interleaved, in the same two shapes as
 // the Vitest section. Skips (saying why) while the environment is not built.
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { measureOverhead, overheadTable, SHAPES, TESTS } from '../lib/overhead.mjs';
+import { installBuild, measureOverhead, overheadTable, SHAPES, TESTS } from '../lib/overhead.mjs';
 import { runSection } from '../lib/section.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,10 +40,7 @@ export async function run() {
   const title = '5c. Jest environment';
   if (!existsSync(ENVIRONMENT)) return { title, markdown: 'Skipped: `dist/integrations/jest/environment.cjs` does not exist (the environment is not built yet).', skipped: true };
   rmSync(WORK, { recursive: true, force: true });
-  // Installed as a user has it (Jest transforms modules outside node_modules, so a path into
-  // dist/ would be timed through babel-jest, which an installed package never is).
-  cpSync(`${ROOT}package.json`, `${WORK}node_modules/curfew/package.json`);
-  cpSync(`${ROOT}dist`, `${WORK}node_modules/curfew/dist`, { recursive: true });
+  installBuild(ROOT, WORK);
   const suites = SHAPES.map((shape) => ({ ...shape, dir: writeSuite(shape) }));
   const { rows, notes } = await measureOverhead({ name: 'jest', suites, configs: CONFIGS, runSuite, rounds: ROUNDS, tests: TESTS });
   const markdown = [

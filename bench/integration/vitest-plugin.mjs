@@ -2,10 +2,10 @@
 // without it interleaved, in two shapes (5 files of 100, and 1 file of 500) so that what is paid
 // per test file and what is paid per test can be told apart. Skips (saying why) while the plugin
 // is not built.
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { measureOverhead, overheadTable, SHAPES, TESTS } from '../lib/overhead.mjs';
+import { installBuild, measureOverhead, overheadTable, SHAPES, TESTS } from '../lib/overhead.mjs';
 import { runSection } from '../lib/section.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,14 +41,12 @@ export async function run() {
   const title = '5a. Vitest plugin';
   if (!existsSync(PLUGIN)) return { title, markdown: `Skipped: \`dist/integrations/vitest/plugin.js\` does not exist (the plugin is not built yet).`, skipped: true };
   rmSync(WORK, { recursive: true, force: true });
-  // Installed as a user has it. Vitest runs setup files from outside node_modules through Vite's
-  // module runner (transformed, then evaluated in its sandbox), which an installed package never
-  // is; a path into dist/ (or the self-reference from inside this repository, which the
-  // package.json below stops) timed that instead: ~25 ms more per test file.
+  // Installed as a user has it: a path into dist/ (or the self-reference from inside this
+  // repository, which the package.json below stops) timed Vite's module runner instead, ~25 ms
+  // more per test file.
   mkdirSync(WORK, { recursive: true });
   writeFileSync(`${WORK}package.json`, '{ "name": "curfew-bench-suites", "private": true, "type": "module" }\n');
-  cpSync(`${ROOT}package.json`, `${WORK}node_modules/curfew/package.json`);
-  cpSync(`${ROOT}dist`, `${WORK}node_modules/curfew/dist`, { recursive: true });
+  installBuild(ROOT, WORK);
   const suites = SHAPES.map((shape) => ({ ...shape, dir: writeSuite(shape) }));
   const { rows, notes } = await measureOverhead({ name: 'vitest', suites, configs: CONFIGS, runSuite, rounds: ROUNDS, tests: TESTS });
   const markdown = [

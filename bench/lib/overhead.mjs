@@ -1,8 +1,19 @@
 // Shared by the test-runner overhead sections (5a Vitest, 5c Jest): run every suite with and
 // without the integration, interleaved, and tabulate the difference per round.
+import { cpSync } from 'node:fs';
 import { summarize, ratios } from './stats.mjs';
 import { ms, msSpread, ratioSpread, table } from './format.mjs';
 import { log } from './section.mjs';
+
+/**
+ * Copies the build into `work`'s node_modules as an install would put it: test runners treat code
+ * outside node_modules differently (Jest transforms it with babel-jest, Vitest runs setup files
+ * through Vite's module runner), which an installed package never is.
+ */
+export function installBuild(root, work) {
+  cpSync(`${root}package.json`, `${work}node_modules/curfew/package.json`);
+  cpSync(`${root}dist`, `${work}node_modules/curfew/dist`, { recursive: true });
+}
 
 /** The suites both sections time: 500 trivial tests, spread over 5 files and in 1. */
 export const TESTS = 500;

@@ -28,9 +28,12 @@ function populated(path: string): boolean {
 // curfew-<owner pid>-s<owner start time>-<random>; names without the start time are older.
 const OURS = /^curfew-(\d+)(?:-s(\d+))?-[0-9a-z]+$/;
 
-/** The owner's pid and start time (clock ticks since boot): a pid alone is reused. */
+// The owner's pid and start time (clock ticks since boot): a pid alone is reused. Read once:
+// with cgroups on, every spawn makes a cgroup.
+let ownerPrefix: string | undefined;
 function ownerName(): string {
-  return `curfew-${process.pid}-s${getProc().stat(process.pid)?.startTicks ?? 0}-${randomDigits()}`;
+  ownerPrefix ??= `curfew-${process.pid}-s${getProc().stat(process.pid)?.startTicks ?? 0}-`;
+  return ownerPrefix + randomDigits();
 }
 
 function ownerAlive(pid: number, start: string | undefined): boolean {

@@ -17,6 +17,11 @@ export interface TeardownReport extends KillReport {
   leaks: EndedProcess[];
 }
 
+/** Reads the pid counter, and keeps it for the next scope to open (it saves that scope the read). */
+function readCounter(): number | null {
+  return (getRegistry().lastPid = getProc().lastPid());
+}
+
 const EMPTY = (): TeardownReport => ({ ended: [], survivors: [], leaks: [], escalated: false, durationMs: 0, problems: [] });
 
 /**
@@ -159,9 +164,7 @@ export class Scope {
   async teardown(options?: EndOptions): Promise<TeardownReport> {
     const registry = getRegistry();
     const { groups } = this.#all();
-    const proc = getProc();
-    const lastPid = proc.lastPid();
-    registry.lastPid = lastPid;
+    const lastPid = readCounter();
     if (groups.length === 0 && this.#nothingStarted(lastPid)) return EMPTY();
     const end = options ? normalizeEnd(options, this.options) : this.options;
     const managed = new Set(groups.filter((g) => g.leaderRunning).map((g) => g.pgid));
@@ -181,7 +184,7 @@ export class Scope {
     // The counter from before this teardown: a plain spawn made while it awaited has a later pid
     // but was not looked for, so the next teardown must not skip it (fast path) or probe past it.
     this.#lastPid = lastPid;
-    registry.lastPid = proc.lastPid();
+    readCounter();
     const leaks = report.ended.filter((p) => !(p.foundBy === 'group' && managed.has(p.pgid)));
     return { ...report, leaks };
   }
@@ -208,9 +211,7 @@ export class Scope {
   closeIfIdle(): boolean {
     if (this.#closed) return true;
     if (this.children.size > 0 || this.#groups.size > 0) return false;
-    const lastPid = getProc().lastPid();
-    getRegistry().lastPid = lastPid;
-    if (!this.#nothingStarted(lastPid)) return false;
+    if (!this.#nothingStarted(readCounter())) return false;
     this.#release();
     return true;
   }

@@ -22,19 +22,22 @@ const readCounter = () => Number(readFileSync(PID_COUNTER, 'utf8'));
 // their next processes, and their checks of "that pid is gone" would see a stranger.
 function startBystanderAt(pid: number): ChildProcess | null {
   const before = readCounter();
+  const restore = () => {
+    if (readCounter() < before) writeFileSync(PID_COUNTER, String(before));
+  };
   try {
     for (let attempt = 0; attempt < 500; attempt++) {
       writeFileSync(PID_COUNTER, String(pid - 1));
       const child = nodeSpawn('sleep', ['300'], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH } });
       if (child.pid === pid) return child;
       child.kill('SIGKILL');
-      if (readCounter() < before) writeFileSync(PID_COUNTER, String(before));
+      restore();
       // Another process took the pid and still holds it: no use trying again.
       if (procInfo(pid) !== null) return null;
     }
     return null;
   } finally {
-    if (readCounter() < before) writeFileSync(PID_COUNTER, String(before));
+    restore();
   }
 }
 

@@ -61,20 +61,22 @@ export function rememberIdentities(pids: number[]): void {
   for (const pid of pids) tracked.set(pid, stat(pid)?.start ?? '');
 }
 
+// The stat of the process tracked under this pid while it still holds it (untracked: any process).
+function sameProcess(pid: number) {
+  const s = stat(pid);
+  const start = tracked.get(pid);
+  return s !== null && (start === undefined || start === s.start) ? s : null;
+}
+
 /** Alive, and the same process that was tracked under this pid (untracked pids: alive). */
 function aliveAsTracked(pid: number): boolean {
-  const s = stat(pid);
-  if (s === null || s.state === 'Z' || s.state === 'X') return false;
-  const start = tracked.get(pid);
-  return start === undefined || start === s.start;
+  const s = sameProcess(pid);
+  return s !== null && s.state !== 'Z' && s.state !== 'X';
 }
 
 /** The tracked process still holds its pid, alive or as a zombie (untracked pids: any process). */
 export function stillThere(pid: number): boolean {
-  const s = stat(pid);
-  if (s === null) return false;
-  const start = tracked.get(pid);
-  return start === undefined || start === s.start;
+  return sameProcess(pid) !== null;
 }
 
 /** Reported pids still alive (the processes tracked under them, not strangers that reused a pid), plus anything still carrying the marker. */
