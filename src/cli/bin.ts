@@ -4,7 +4,12 @@ import { parseArgs } from './args.js';
 import { diagnose, formatDoctor } from './doctor.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { HELP } from './help.js';
-import { run } from './run.js';
+import { HANDOVER_ENV, parseHandover } from './handover.js';
+import { adopt, run } from './run.js';
+
+// Taken out of the environment at once: nothing this process starts may see it.
+const handover = process.env[HANDOVER_ENV];
+delete process.env[HANDOVER_ENV];
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
@@ -27,7 +32,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'run': {
       const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
-      return run(parsed.args, { stderr: process.stderr, color, github: process.env.GITHUB_ACTIONS === 'true' });
+      const out = { stderr: process.stderr, color, github: process.env.GITHUB_ACTIONS === 'true' };
+      if (handover === undefined) return run(parsed.args, out);
+      const adopted = parseHandover(handover);
+      if (!adopted) {
+        process.stderr.write(`curfew: malformed ${HANDOVER_ENV}=${JSON.stringify(handover)}\n`);
+        return EXIT_INTERNAL;
+      }
+      return adopt(adopted, parsed.args, out);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Cgroups } from '../cgroup/manager.js';
 import { escalate } from '../kill/escalate.js';
 import { findMembers, newFindContext, type Claim } from '../kill/find.js';
@@ -13,6 +13,7 @@ import { Subreaper } from '../reaper/subreaper.js';
 import { extendChain, newScopeId, TOKEN_ENV } from '../scope/token.js';
 import { WATCHDOG_ENV } from '../watchdog/client.js';
 import type { RunArgs } from './args.js';
+import type { Handover } from './handover.js';
 import { EXIT_INTERNAL, EXIT_LEAKED, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, EXIT_OK, SIGNAL_EXIT_BASE } from './exit-codes.js';
 import { escapeOf, formatAnnotations, formatText, type Leak, type RunReport } from './report.js';
 
@@ -54,7 +55,23 @@ function forwardSignals(command: () => ChildProcess | undefined, grace: number, 
   };
 }
 
-export async function run(args: RunArgs, out: { stderr: NodeJS.WritableStream; color: boolean; github: boolean }): Promise<number> {
+type Out = { stderr: NodeJS.WritableStream; color: boolean; github: boolean };
+
+/** A command that has exited, with what is needed to find what it left. */
+interface Exited {
+  subreaper: Subreaper;
+  cgroups: Cgroups | undefined;
+  cgroup: string | undefined;
+  pid: number | undefined;
+  leaderStart: number;
+  sinceTicks: number;
+  runId: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  elapsedMs: () => number;
+}
+
+export async function run(args: RunArgs, out: Out): Promise<number> {
   const started = performance.now();
   const proc = getProc();
   const subreaper = new Subreaper();
@@ -81,13 +98,33 @@ export async function run(args: RunArgs, out: { stderr: NodeJS.WritableStream; c
     child.once('exit', (c, s) => resolve([c, s]));
   });
   stopForwarding();
+  const elapsedMs = () => performance.now() - started;
+  return settle({ subreaper, cgroups, cgroup, pid: child.pid, leaderStart, sinceTicks, runId, code, signal, elapsedMs }, args, out);
+}
 
+/** Finishes a run that the Perl front end supervised until its command exited (same pid). */
+export async function adopt(handover: Handover, args: RunArgs, out: Out): Promise<number> {
+  const subreaper = new Subreaper({ adopted: true });
+  subreaper.enable();
+  const cgroups = handover.cgroup ? Cgroups.detect() : undefined;
+  const elapsedMs = () => (readUptime() - handover.startedUptime) * 1000;
+  return settle({ ...handover, subreaper, cgroups, cgroup: cgroups && handover.cgroup, elapsedMs }, args, out);
+}
+
+function readUptime(): number {
+  return Number.parseFloat(readFileSync('/proc/uptime', 'utf8'));
+}
+
+// What is left of the command is a leak: reported, ended with the ladder, reaped.
+async function settle(exited: Exited, args: RunArgs, out: Out): Promise<number> {
+  const { subreaper, cgroups, cgroup, pid, code, signal } = exited;
+  const proc = getProc();
   const self = readSelf(proc);
   const context = newFindContext(proc, self, subreaper);
   const claim: Claim = {
-    groups: child.pid ? [{ pgid: child.pid, leaderStart }] : [],
-    tokens: [runId],
-    sinceTicks,
+    groups: pid ? [{ pgid: pid, leaderStart: exited.leaderStart }] : [],
+    tokens: [exited.runId],
+    sinceTicks: exited.sinceTicks,
     // Everything re-parented to us came from the command: we started nothing else.
     claimOrphan: () => true,
     cgroupPids: cgroup && cgroups ? () => cgroups.pids(cgroup) : undefined,
@@ -98,7 +135,7 @@ export async function run(args: RunArgs, out: { stderr: NodeJS.WritableStream; c
   const report = await escalate(() => findMembers(claim, context), normalizeEnd({ grace: args.grace }).ladder, () => subreaper.reapOrphans());
   await cgroups?.remove(cgroup);
   subreaper.reapOrphans();
-  const commandGroup = { pgid: child.pid ?? 0, sid: child.pid ?? 0 };
+  const commandGroup = { pgid: pid ?? 0, sid: pid ?? 0 };
   const toLeak = (p: (typeof report.ended)[number]): Leak => ({ ...p, escape: escapeOf(p, commandGroup) });
   const leaks = [...report.ended, ...report.survivors].map(toLeak);
   const commandStatus = exitStatus(code, signal);
@@ -112,7 +149,7 @@ export async function run(args: RunArgs, out: { stderr: NodeJS.WritableStream; c
     leaks,
     survivors: report.survivors.map(toLeak),
     cgroup: cgroup !== undefined,
-    durationMs: performance.now() - started,
+    durationMs: exited.elapsedMs(),
   };
   if (!args.quiet || leaks.length > 0) out.stderr.write(formatText(result, out.color));
   if (out.github && leaks.length > 0) process.stdout.write(formatAnnotations(result, args.allowLeaks));

@@ -21,8 +21,13 @@ export class Subreaper {
   #tried = false;
   #sweepQueued = false;
 
-  constructor() {
-    this.known = new KnownChildren(this.#mainThreadChildren(), (pid) => (process.platform === 'linux' ? (getProc().stat(pid)?.startTicks ?? undefined) : undefined));
+  /**
+   * Children this process already has are taken as Node's own (never reaped) unless
+   * `adopted`: a `curfew run` supervisor that took over from its Perl front end (same pid) has
+   * only orphans of the command as children.
+   */
+  constructor(options: { adopted?: boolean } = {}) {
+    this.known = new KnownChildren(options.adopted ? [] : this.#mainThreadChildren(), (pid) => (process.platform === 'linux' ? (getProc().stat(pid)?.startTicks ?? undefined) : undefined));
   }
 
   get active(): boolean {

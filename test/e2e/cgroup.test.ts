@@ -1,4 +1,6 @@
 import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createScope } from 'curfew';
 import { startWithCurfew } from '../helpers/fixtures.js';
@@ -51,11 +53,15 @@ describe.skipIf(!usable)('cgroup v2 layer', () => {
   });
 });
 
+const SUPERVISORS = [
+  { name: 'node dist/cli/curfew.js', file: process.execPath, prefix: [fileURLToPath(new URL('../../dist/cli/curfew.js', import.meta.url))] },
+  { name: 'curfew (the installed command, Perl on Linux)', file: fileURLToPath(new URL('../../dist/cli/curfew', import.meta.url)), prefix: [] as string[] },
+];
+
 describe.skipIf(!usable)('stale cgroups', () => {
-  it('a cgroup left by a supervisor that died is removed by the next one, if empty', async () => {
+  it.each(SUPERVISORS)('a cgroup left by a supervisor that died is removed by the next one ($name), if empty', async (supervisor) => {
     const { mkdirSync, existsSync, rmdirSync } = await import('node:fs');
     const { spawnSync, execFileSync } = await import('node:child_process');
-    const { fileURLToPath } = await import('node:url');
     const base = cgroupBase()!;
     const myStart = procInfo(process.pid)!.start;
     // An owner that is certainly gone: a child that has exited and been reaped. Its pid may be
@@ -69,8 +75,7 @@ describe.skipIf(!usable)('stale cgroups', () => {
     const live = `${base}/curfew-${process.pid}-s${myStart}-0badf00d`;
     mkdirSync(live);
     try {
-      const bin = fileURLToPath(new URL('../../dist/cli/curfew.js', import.meta.url));
-      execFileSync(process.execPath, [bin, 'run', '--quiet', '--', 'true']);
+      execFileSync(supervisor.file, [...supervisor.prefix, 'run', '--quiet', '--', 'true'], { env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` } });
       expect(existsSync(stale)).toBe(false);
       expect(existsSync(recycled)).toBe(false);
       // A cgroup named for a live process is never touched.

@@ -1,16 +1,32 @@
-import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn as nodeSpawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { fixturePath, ORPHANING, readLine } from '../helpers/fixtures.js';
 import { MARKER_ENV, newMarker, survivors, waitUntil } from '../helpers/processes.js';
 import { track, useCleanup } from '../helpers/cleanup.js';
+import { cgroupBase, cgroupUsable } from '../helpers/cgroup.js';
 
 useCleanup();
 
 const BIN = fileURLToPath(new URL('../../dist/cli/curfew.js', import.meta.url));
+// The installed command: on Linux with Perl, a Perl supervisor that hands a run with leftovers
+// to the Node CLI (the same pid); elsewhere, the Node CLI itself.
+const COMMAND = fileURLToPath(new URL('../../dist/cli/curfew', import.meta.url));
+// The fast path hands over to whichever `node` is on PATH: make that this one.
+const PATH = `${dirname(process.execPath)}:${process.env.PATH}`;
+const HAS_PERL = spawnSync('perl', ['-e', '0']).status === 0;
+if (!HAS_PERL) console.log('cli.test: no perl on this machine, so `curfew` runs the Node CLI and the Perl supervisor is not tested');
+
+const CGROUP = cgroupUsable();
+if (!CGROUP) console.log('cli.test: no writable cgroup v2 subtree here, so cgroup placement by `curfew run` is not tested (see `curfew doctor`)');
+
+const ENTRIES = [
+  { name: 'curfew (the installed command)', file: COMMAND, prefix: [] as string[] },
+  { name: 'node dist/cli/curfew.js', file: process.execPath, prefix: [BIN] },
+];
 const LEAVE = fileURLToPath(new URL('../drivers/print-and-leave.mjs', import.meta.url));
 const EXIT_LEAKED = 86;
 
@@ -20,8 +36,10 @@ interface Ran {
   stderr: string;
 }
 
+let entry = ENTRIES[0];
+
 function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = nodeSpawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = nodeSpawn(entry.file, [...entry.prefix, ...args], { env: { ...process.env, PATH, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   track([child.pid!]);
   return child;
 }
@@ -39,7 +57,11 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'curfew-cli-'));
 
 const FIXTURES = ORPHANING.map((f) => f.name);
 
-describe('curfew run', () => {
+describe.each(ENTRIES)('curfew run, as $name', (each) => {
+  beforeEach(() => {
+    entry = each;
+  });
+
   it('exits 0 with an empty report for a command that leaks nothing', async () => {
     const json = join(tmp(), 'report.json');
     const ran = await curfew(['run', '--json', json, '--', 'true']);
@@ -100,6 +122,16 @@ describe('curfew run', () => {
     expect(survivors(line.pids)).toEqual([]);
   });
 
+  it('a forwarded signal the command ignores escalates to SIGKILL after the grace period', async () => {
+    const child = start(['run', '--grace', '300', '--', 'sh', '-c', `trap '' TERM; echo "{\\"pids\\":[$$]}"; while :; do sleep 1; done`]);
+    const ran = finish(child);
+    const line = await readLine(child.stdout!);
+    track(line.pids);
+    child.kill('SIGTERM');
+    expect((await ran).status).toBe(128 + 9);
+    expect(survivors(line.pids)).toEqual([]);
+  });
+
   it('a second Ctrl-C kills at once, without waiting for the grace period', async () => {
     const child = start(['run', '--grace', '600000', '--', 'sh', '-c', `trap '' INT; echo "{\\"pids\\":[$$]}"; while :; do sleep 1; done`]);
     const ran = finish(child);
@@ -125,9 +157,43 @@ describe('curfew run', () => {
     expect(help.stdout).toMatch(/--allow-leaks/);
     expect((await curfew(['--help'])).stdout).toMatch(/doctor/);
   });
+
+  it('gives the command a run token and a session of its own', async () => {
+    const ran = await curfew(['run', '--quiet', '--', 'sh', '-c', 'echo "$CURFEW_TOKEN $$ $(cut -d" " -f6 /proc/$$/stat)"']);
+    expect(ran.status).toBe(0);
+    const [token, pid, sid] = ran.stdout.trim().split(' ');
+    const runId = token.split(':').at(-1)!;
+    expect(runId).toMatch(/^[0-9a-z]{12,}$/);
+    expect((process.env.CURFEW_TOKEN ?? '').split(':')).not.toContain(runId);
+    expect(sid).toBe(pid);
+  });
+
+  it.runIf(CGROUP)('puts the command in a cgroup of its own, and removes it afterwards', async () => {
+    const ran = await curfew(['run', '--quiet', '--', 'cat', '/proc/self/cgroup']);
+    expect(ran.status).toBe(0);
+    const path = /^0::(.*)$/m.exec(ran.stdout)![1];
+    expect(basename(path)).toMatch(/^curfew-\d+-s\d+-[0-9a-z]+$/);
+    expect(existsSync(join(cgroupBase()!, basename(path)))).toBe(false);
+  });
+
+  it.runIf(each.file === COMMAND && HAS_PERL)('is supervised by Perl, not Node, until something is left', async () => {
+    const ran = await curfew(['run', '--quiet', '--', 'sh', '-c', 'cat /proc/$PPID/comm']);
+    expect(ran.stdout.trim()).toBe('perl');
+  });
+
+  it.runIf(each.file === process.execPath)('refuses a malformed handover from the Perl front end, running nothing', async () => {
+    const ran = await curfew(['run', '--', 'sh', '-c', 'echo ran'], { CURFEW_HANDOVER: '1 2 3' });
+    expect(ran.status).toBe(70);
+    expect(ran.stderr).toMatch(/malformed CURFEW_HANDOVER/);
+    expect(ran.stdout).toBe('');
+  });
 });
 
 describe('curfew doctor', () => {
+  beforeEach(() => {
+    entry = ENTRIES[0];
+  });
+
   it('reports the layers this machine allows', async () => {
     const ran = await curfew(['doctor', '--json']);
     expect(ran.status).toBe(0);
