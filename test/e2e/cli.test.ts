@@ -52,7 +52,12 @@ function finish(child: ChildProcess): Promise<Ran> {
   return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
 }
 
-const curfew = (args: string[], env?: NodeJS.ProcessEnv) => finish(start(args, env));
+// With warnings on (the supervisor leaves them off to start faster): none may show.
+async function curfew(args: string[], env?: NodeJS.ProcessEnv): Promise<Ran> {
+  const ran = await finish(start(args, { PERL5OPT: '-w', ...env }));
+  expect(ran.stderr).not.toMatch(/ at \S+ line \d+/);
+  return ran;
+}
 const tmp = () => mkdtempSync(join(tmpdir(), 'curfew-cli-'));
 
 const FIXTURES = ORPHANING.map((f) => f.name);
@@ -156,6 +161,12 @@ describe.each(ENTRIES)('curfew run, as $name', (each) => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/--allow-leaks/);
     expect((await curfew(['--help'])).stdout).toMatch(/doctor/);
+  });
+
+  it.runIf(each.file === COMMAND && HAS_PERL)('compiles cleanly with Perl warnings on', () => {
+    const checked = spawnSync('perl', ['-x', '-c', '-w', COMMAND], { encoding: 'utf8' });
+    expect(checked.status).toBe(0);
+    expect(checked.stderr.trim()).toBe(`${COMMAND} syntax OK`);
   });
 
   it('gives the command a run token and a session of its own', async () => {
