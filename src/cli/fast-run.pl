@@ -146,6 +146,12 @@ node_cli(@ARGV) unless ($ARGV[0] // '') eq 'run';
 # Ours to set on handover only; the command must not inherit one from our caller.
 delete $ENV{$HANDOVER_ENV};
 my $opt = parse_run(@ARGV[1 .. $#ARGV]) // node_cli(@ARGV);
+# What the command leaves is the Node CLI's to end: without a `node` to hand it to, say so before
+# the command runs, not after it has left processes behind.
+unless (grep { length && -f "$_/node" && -x _ } split /:/, $ENV{PATH} // '') {
+  print STDERR "curfew: node is not on PATH; curfew run needs Node.js 22.12 or later to end what a command leaves\n";
+  exit $EXIT{internal};
+}
 my $calls = do {
   open my $exe, '<:raw', '/proc/self/exe' or node_cli(@ARGV);
   read($exe, my $elf, 20) == 20 or node_cli(@ARGV);

@@ -1,5 +1,5 @@
 import { spawn as nodeSpawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -190,6 +190,15 @@ describe.each(ENTRIES)('curfew run, as $name', (each) => {
   it.runIf(each.file === COMMAND && HAS_PERL)('is supervised by Perl, not Node, until something is left', async () => {
     const ran = await curfew(['run', '--quiet', '--', 'sh', '-c', 'cat /proc/$PPID/comm']);
     expect(ran.stdout.trim()).toBe('perl');
+  });
+
+  it.runIf(each.file === COMMAND && HAS_PERL)('refuses to run a command when no node is on PATH to end its leaks', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'curfew-path-'));
+    symlinkSync(spawnSync('sh', ['-c', 'command -v perl'], { encoding: 'utf8' }).stdout.trim(), join(bin, 'perl'));
+    const ran = await curfew(['run', '--', '/bin/echo', 'ran'], { PATH: bin });
+    expect(ran.status).toBe(70);
+    expect(ran.stderr).toMatch(/node is not on PATH/);
+    expect(ran.stdout).toBe('');
   });
 
   it.runIf(each.file === process.execPath)('refuses a malformed handover from the Perl front end, running nothing', async () => {
