@@ -42,13 +42,14 @@ export async function run() {
   rmSync(WORK, { recursive: true, force: true });
   installBuild(ROOT, WORK);
   const suites = SHAPES.map((shape) => ({ ...shape, dir: writeSuite(shape) }));
-  const { rows, notes } = await measureOverhead({ name: 'jest', suites, configs: CONFIGS, runSuite, rounds: ROUNDS, tests: TESTS });
+  const { rows, notes, target } = await measureOverhead({ name: 'jest', suites, configs: CONFIGS, runSuite, rounds: ROUNDS, tests: TESTS });
   const markdown = [
     `${TESTS} trivial tests in two shapes, \`jest --ci\` with \`maxWorkers: 2\`, wall time of the whole command including Jest's start-up. The only difference between the two configs is \`testEnvironment\`: \`'node'\` or \`'curfew/jest-environment'\` (the build, copied into the suites' \`node_modules\` as an install would put it). One warm-up run of each (it also fills Jest's transform cache), then ${ROUNDS} rounds, alternating which config goes first; ratios and differences are per round.`,
     '',
     overheadTable('with the environment', rows),
     '',
     `- Added time divided by the ${TESTS} tests (median): ${notes.join('; ')}.`,
+    target,
   ].join('\n');
   return { title, markdown };
 }

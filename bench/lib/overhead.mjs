@@ -2,7 +2,7 @@
 // without the integration, interleaved, and tabulate the difference per round.
 import { cpSync } from 'node:fs';
 import { summarize, ratios } from './stats.mjs';
-import { ms, msSpread, ratioSpread, table } from './format.mjs';
+import { ms, msSpread, ratioSpread, table, verdictUnder } from './format.mjs';
 import { log } from './section.mjs';
 
 /**
@@ -39,6 +39,7 @@ export async function measureOverhead({ name, suites, configs, runSuite, rounds,
   }
   const rows = [];
   const notes = [];
+  const verdicts = [];
   suites.forEach((suite, i) => {
     const without = times[i][configs[0]];
     const withIt = times[i][configs[1]];
@@ -46,8 +47,11 @@ export async function measureOverhead({ name, suites, configs, runSuite, rounds,
     const shape = `${suite.files} file${suite.files > 1 ? 's' : ''} × ${suite.perFile}`;
     rows.push([shape, msSpread(summarize(without)), msSpread(summarize(withIt)), ratioSpread(summarize(ratios(withIt, without))), `${ms(added.median)} (${ms(added.p25)}–${ms(added.p75)})`]);
     notes.push(`${shape}: ${ms(added.median / tests)} ms per test`);
+    verdicts.push(`${shape} ${verdictUnder((summarize(ratios(withIt, without)).median - 1) * 100, 5, '%')}`);
   });
-  return { rows, notes };
+  // The issue's target for both integrations: a suite of 500 trivial tests no more than 5% slower.
+  const target = `- **Target: no more than 5% slower** (median ratio − 1): ${verdicts.join('; ')}.`;
+  return { rows, notes, target };
 }
 
 export function overheadTable(withHeader, rows) {

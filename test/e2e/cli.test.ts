@@ -44,6 +44,15 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return child;
 }
 
+/** Starts a run whose command prints its pids as one JSON line; tracks them for cleanup. */
+async function startPrinting(args: string[], env: NodeJS.ProcessEnv = {}, marker?: string) {
+  const child = start(args, env);
+  const ran = finish(child);
+  const line = await readLine(child.stdout!);
+  track(line.pids, marker);
+  return { child, ran, line };
+}
+
 function finish(child: ChildProcess): Promise<Ran> {
   let stdout = '';
   let stderr = '';
@@ -87,10 +96,7 @@ describe.each(ENTRIES)('curfew run, as $name', (each) => {
     it('is reported as a leak, ended, and exits with the leak status', async () => {
       const marker = newMarker();
       const json = join(tmp(), 'report.json');
-      const child = start(['run', '--grace', '300', '--json', json, '--', process.execPath, LEAVE, fixturePath(name)], { [MARKER_ENV]: marker });
-      const ran = finish(child);
-      const line = await readLine(child.stdout!);
-      track(line.pids, marker);
+      const { ran, line } = await startPrinting(['run', '--grace', '300', '--json', json, '--', process.execPath, LEAVE, fixturePath(name)], { [MARKER_ENV]: marker }, marker);
       const { status, stderr } = await ran;
       expect(status).toBe(EXIT_LEAKED);
       const report = JSON.parse(readFileSync(json, 'utf8'));
@@ -107,41 +113,25 @@ describe.each(ENTRIES)('curfew run, as $name', (each) => {
 
   it('--allow-leaks reports but keeps the command status; GitHub gets one annotation per leak', async () => {
     const marker = newMarker();
-    const child = start(['run', '--allow-leaks', '--', process.execPath, LEAVE, fixturePath('setsid-fork.sh')], { [MARKER_ENV]: marker, GITHUB_ACTIONS: 'true' });
-    const ran = finish(child);
-    const line = await readLine(child.stdout!);
-    track(line.pids, marker);
+    const { ran, line } = await startPrinting(['run', '--allow-leaks', '--', process.execPath, LEAVE, fixturePath('setsid-fork.sh')], { [MARKER_ENV]: marker, GITHUB_ACTIONS: 'true' }, marker);
     const { status, stdout } = await ran;
     expect(status).toBe(0);
     expect(stdout.split('\n').filter((l) => l.startsWith('::warning '))).toHaveLength(1);
     expect(stdout).toContain(`pid ${line.pids[0]}`);
   });
 
-  it('forwards SIGTERM to the command group', async () => {
-    const child = start(['run', '--', 'sh', '-c', 'echo "{\\"pids\\":[$$]}"; exec sleep 300']);
-    const ran = finish(child);
-    const line = await readLine(child.stdout!);
-    track(line.pids);
+  it.each([
+    { what: 'forwards SIGTERM to the command group', grace: '1000', script: 'exec sleep 300', status: 128 + 15 },
+    { what: 'a forwarded signal the command ignores escalates to SIGKILL after the grace period', grace: '300', script: "trap '' TERM; while :; do sleep 1; done", status: 128 + 9 },
+  ])('$what', async ({ grace, script, status }) => {
+    const { child, ran, line } = await startPrinting(['run', '--grace', grace, '--', 'sh', '-c', `echo "{\\"pids\\":[$$]}"; ${script}`]);
     child.kill('SIGTERM');
-    expect((await ran).status).toBe(128 + 15);
-    expect(survivors(line.pids)).toEqual([]);
-  });
-
-  it('a forwarded signal the command ignores escalates to SIGKILL after the grace period', async () => {
-    const child = start(['run', '--grace', '300', '--', 'sh', '-c', `trap '' TERM; echo "{\\"pids\\":[$$]}"; while :; do sleep 1; done`]);
-    const ran = finish(child);
-    const line = await readLine(child.stdout!);
-    track(line.pids);
-    child.kill('SIGTERM');
-    expect((await ran).status).toBe(128 + 9);
+    expect((await ran).status).toBe(status);
     expect(survivors(line.pids)).toEqual([]);
   });
 
   it('a second Ctrl-C kills at once, without waiting for the grace period', async () => {
-    const child = start(['run', '--grace', '600000', '--', 'sh', '-c', `trap '' INT; echo "{\\"pids\\":[$$]}"; while :; do sleep 1; done`]);
-    const ran = finish(child);
-    const line = await readLine(child.stdout!);
-    track(line.pids);
+    const { child, ran, line } = await startPrinting(['run', '--grace', '600000', '--', 'sh', '-c', `trap '' INT; echo "{\\"pids\\":[$$]}"; while :; do sleep 1; done`]);
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     child.kill('SIGINT');
