@@ -46,9 +46,13 @@ describe.each(cases)('tinypool with the $runtime runtime (cgroup: $cgroup)', ({ 
     expect(await waitUntil(() => readPids(pidFile).length === 10, 20_000)).toBe(true);
     const pids = readPids(pidFile);
     track(pids, marker);
+    const t0 = performance.now();
     await pool.destroy();
     await Promise.all(running);
-    expect(await waitUntil(() => survivors(pids, marker).length === 0, 10_000)).toBe(true);
+    // The target is 1 s; here only "all gone" is asserted, with slack for a loaded machine.
+    const gone = await waitUntil(() => survivors(pids, marker).length === 0, 10_000);
+    console.log(`tinypool ${runtime}${cgroup ? ' with cgroups' : ''}: ${pids.length} processes gone ${Math.round(performance.now() - t0)} ms after pool.destroy()`);
+    expect(gone).toBe(true);
     expect(survivors(pids, marker)).toEqual([]);
   });
 });
