@@ -1,7 +1,7 @@
 import { spawn as nodeSpawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fixturePath, ORPHANING, readLine } from '../helpers/fixtures.js';
@@ -196,6 +196,26 @@ describe.each(ENTRIES)('curfew run, as $name', (each) => {
     expect(ran.status).toBe(70);
     expect(ran.stderr).toMatch(/malformed CURFEW_HANDOVER/);
     expect(ran.stdout).toBe('');
+  });
+});
+
+describe('the installed command', () => {
+  // npm links node_modules/.bin/curfew to the package's file: both the shell preamble (doctor)
+  // and the Perl supervisor (a handover after a leak) must find curfew.js through the link.
+  it('works through a relative symlink, as npm links it', async () => {
+    const bin = join(mkdtempSync(join(tmpdir(), 'curfew-bin-')), '.bin');
+    mkdirSync(bin);
+    symlinkSync(relative(bin, COMMAND), join(bin, 'curfew'));
+    const run = (args: string[]) => finish(nodeSpawn(join(bin, 'curfew'), args, { env: { ...process.env, PATH, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const doctor = await run(['doctor', '--json']);
+    expect(doctor.status).toBe(0);
+    expect(JSON.parse(doctor.stdout).processGroups).toBe(true);
+    const leaked = await run(['run', '--grace', '0', '--', 'sh', '-c', 'sleep 300 & echo "{\\"pids\\":[$!]}"']);
+    const { pids } = JSON.parse(leaked.stdout) as { pids: number[] };
+    track(pids);
+    expect(leaked.status).toBe(EXIT_LEAKED);
+    expect(leaked.stderr).toContain(String(pids[0]));
+    expect(survivors(pids)).toEqual([]);
   });
 });
 
