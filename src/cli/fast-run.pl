@@ -3,7 +3,8 @@
 #
 # `curfew run` on Linux is supervised by the Perl below, not by Node: a Node start alone costs
 # 80-110 ms on a small CI machine, more than the whole budget of a run that leaks nothing, and
-# Perl is on every Debian, Ubuntu, Fedora and macOS machine (perl-base is Essential on Debian).
+# Perl is on every Debian, Ubuntu and Fedora machine (perl-base is Essential on Debian). macOS
+# has no /proc and no subreaper, so it always runs the Node CLI.
 # Once the command has exited, if anything of it is left (or a JSON report was asked for), the
 # Perl process execs the Node CLI in its own place (same pid, so it stays the subreaper and the
 # parent of what was re-parented to it), which finds, reports, ends and reaps the rest exactly as
