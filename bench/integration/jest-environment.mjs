@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENVIRONMENT = `${ROOT}dist/integrations/jest/environment.cjs`;
 const JEST = `${ROOT}node_modules/jest/bin/jest.js`;
 const WORK = `${ROOT}bench/.tmp/jest-suites/`;
-const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 7;
+const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 15;
 const CONFIGS = ['without.config.cjs', 'with.config.cjs'];
 
 function writeSuite({ files, perFile }) {
@@ -42,7 +42,7 @@ export async function run() {
   rmSync(WORK, { recursive: true, force: true });
   installBuild(ROOT, WORK);
   const suites = SHAPES.map((shape) => ({ ...shape, dir: writeSuite(shape) }));
-  const { rows, notes, target } = await measureOverhead({ name: 'jest', suites, configs: CONFIGS, runSuite, rounds: ROUNDS, tests: TESTS });
+  const { rows, notes, target } = await measureOverhead({ label: 'the Jest environment', name: 'jest', suites, configs: CONFIGS, runSuite, rounds: ROUNDS, tests: TESTS });
   const markdown = [
     `${TESTS} trivial tests in two shapes, \`jest --ci\` with \`maxWorkers: 2\`, wall time of the whole command including Jest's start-up. The only difference between the two configs is \`testEnvironment\`: \`'node'\` or \`'curfew/jest-environment'\` (the build, copied into the suites' \`node_modules\` as an install would put it). One warm-up run of each (it also fills Jest's transform cache), then ${ROUNDS} rounds, alternating which config goes first; ratios and differences are per round.`,
     '',

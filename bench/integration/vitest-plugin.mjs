@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PLUGIN = `${ROOT}dist/integrations/vitest/plugin.js`;
 const VITEST = `${ROOT}node_modules/vitest/vitest.mjs`;
 const WORK = `${ROOT}bench/.tmp/vitest-suites/`;
-const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 11;
+const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 21;
 const CONFIGS = ['without.config.mjs', 'with.config.mjs'];
 
 function writeSuite({ files, perFile }) {
@@ -48,7 +48,7 @@ export async function run() {
   writeFileSync(`${WORK}package.json`, '{ "name": "curfew-bench-suites", "private": true, "type": "module" }\n');
   installBuild(ROOT, WORK);
   const suites = SHAPES.map((shape) => ({ ...shape, dir: writeSuite(shape) }));
-  const { rows, notes, target } = await measureOverhead({ name: 'vitest', suites, configs: CONFIGS, runSuite, rounds: ROUNDS, tests: TESTS });
+  const { rows, notes, target } = await measureOverhead({ label: 'the Vitest plugin', name: 'vitest', suites, configs: CONFIGS, runSuite, rounds: ROUNDS, tests: TESTS });
   const markdown = [
     `${TESTS} trivial tests (\`expect(i + 1).toBe(i + 1)\`) in two shapes, \`vitest run\` with \`maxWorkers: 2\` and Vitest's default pool and isolation, wall time of the whole command including Vitest's start-up. The only difference between the two configs is \`plugins: [curfew()]\` (\`import curfew from 'curfew/vitest'\`, the build copied into the suites' \`node_modules\` as an install would put it). One warm-up run of each, then ${ROUNDS} rounds; in each round every suite runs with and without the plugin back to back, alternating which goes first; ratios and differences are per round.`,
     '',

@@ -27,7 +27,7 @@ export const SHAPES = [
  * resolves to a wall time. One warm-up run of each, then `rounds` rounds, alternating which
  * config goes first. Returns the table rows and one "ms per test" note per suite.
  */
-export async function measureOverhead({ name, suites, configs, runSuite, rounds, tests }) {
+export async function measureOverhead({ name, label, suites, configs, runSuite, rounds, tests }) {
   const times = suites.map(() => ({ [configs[0]]: [], [configs[1]]: [] }));
   log(`${name}: one warm-up run of each suite and config`);
   for (const suite of suites) for (const config of configs) await runSuite(suite.dir, config);
@@ -50,7 +50,7 @@ export async function measureOverhead({ name, suites, configs, runSuite, rounds,
     verdicts.push(`${shape} ${verdictUnder((summarize(ratios(withIt, without)).median - 1) * 100, 5, '%')}`);
   });
   // The issue's target for both integrations: a suite of 500 trivial tests no more than 5% slower.
-  const target = `- **Target: no more than 5% slower** (median ratio − 1): ${verdicts.join('; ')}.`;
+  const target = `- **Target: no more than 5% slower** (${label}, median ratio − 1): ${verdicts.join('; ')}.`;
   return { rows, notes, target };
 }
 
