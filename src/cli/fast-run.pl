@@ -68,12 +68,13 @@ sub base36 {
 # Arguments as src/cli/args.ts reads them; anything it would answer otherwise goes to it.
 sub parse_run {
   my @argv = @_;
-  my %opt = (grace => 1000, json => undef, allow_leaks => 0, cgroup => 1, quiet => 0, command => []);
+  my %opt = (grace => 1000, json => undef, cgroup => 1, quiet => 0, command => []);
   while (@argv) {
     my $arg = shift @argv;
     if ($arg eq '--') { $opt{command} = [@argv]; last }
     my ($flag, $inline) = $arg =~ /^(--[^=]*)=(.*)$/s ? ($1, $2) : ($arg, undef);
-    if ($flag eq '--allow-leaks') { $opt{allow_leaks} = 1 }
+    # --allow-leaks only matters to a run that leaked, which the Node CLI finishes (same argv).
+    if ($flag eq '--allow-leaks') { }
     elsif ($flag eq '--no-cgroup') { $opt{cgroup} = 0 }
     elsif ($flag eq '--quiet' || $flag eq '-q') { $opt{quiet} = 1 }
     elsif ($flag eq '--json') {
@@ -240,10 +241,10 @@ while (1) {
   $left = 1 if $got == 0;
   last if $got <= 0;
 }
-$left ||= (defined $cgroup && populated($cgroup)) || token_carrier($run_id);
-$left ||= defined $cgroup && !rmdir($cgroup);
+# rmdir fails on a populated cgroup, so it is the cgroup's check.
+$left ||= token_carrier($run_id) || (defined $cgroup && !rmdir $cgroup);
 if ($left || defined $opt->{json}) {
-  $ENV{$HANDOVER_ENV} = join ' ', 1, $pid, $leader_start, $since_ticks, $started, $signal ? '-' : $code, $signal || '-', $run_id, $cgroup // '-';
+  $ENV{$HANDOVER_ENV} = join ' ', 1, $pid, $leader_start, $since_ticks, $signal ? '-' : $code, $signal || '-', $run_id, $cgroup // '-';
   node_cli(@ARGV);
 }
 printf STDERR "curfew: %s left nothing running (%d ms)\n", join(' ', @command), (uptime() - $started) * 1000 unless $opt->{quiet};

@@ -8,9 +8,8 @@ export interface Handover {
   /** The command's pid: leader of its own group and session, already reaped. */
   pid: number;
   leaderStart: number;
+  /** When the run began, in clock ticks since boot (also what the report's duration counts from). */
   sinceTicks: number;
-  /** Seconds since boot when the run began (/proc/uptime), for the report's duration. */
-  startedUptime: number;
   code: number | null;
   signal: NodeJS.Signals | null;
   runId: string;
@@ -19,21 +18,20 @@ export interface Handover {
 
 const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
 
-// "1 <pid> <leaderStart> <sinceTicks> <startedUptime> <code|-> <signal number|-> <runId> <cgroup|->",
+// "1 <pid> <leaderStart> <sinceTicks> <code|-> <signal number|-> <runId> <cgroup|->",
 // the cgroup path last since it may hold spaces. Anything else is not a handover we made.
 export function parseHandover(text: string): Handover | null {
-  const m = /^1 (\d+) (\d+) (-?\d+) ([\d.]+) (\d+|-) (\d+|-) ([0-9a-z]+) (.+)$/s.exec(text);
+  const m = /^1 (\d+) (\d+) (-?\d+) (\d+|-) (\d+|-) ([0-9a-z]+) (.+)$/s.exec(text);
   if (!m) return null;
-  const signal = m[6] === '-' ? null : (SIGNAL_NAMES.get(Number(m[6])) ?? null);
-  if (m[6] !== '-' && signal === null) return null;
+  const signal = m[5] === '-' ? null : (SIGNAL_NAMES.get(Number(m[5])) ?? null);
+  if (m[5] !== '-' && signal === null) return null;
   return {
     pid: Number(m[1]),
     leaderStart: Number(m[2]),
     sinceTicks: Number(m[3]),
-    startedUptime: Number(m[4]),
-    code: m[5] === '-' ? null : Number(m[5]),
+    code: m[4] === '-' ? null : Number(m[4]),
     signal,
-    runId: m[7],
-    cgroup: m[8] === '-' ? undefined : m[8],
+    runId: m[6],
+    cgroup: m[7] === '-' ? undefined : m[7],
   };
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Cgroups } from '../cgroup/manager.js';
 import { escalate } from '../kill/escalate.js';
 import { findMembers, newFindContext, type Claim } from '../kill/find.js';
@@ -107,12 +107,9 @@ export async function adopt(handover: Handover, args: RunArgs, out: Out): Promis
   const subreaper = new Subreaper({ adopted: true });
   subreaper.enable();
   const cgroups = handover.cgroup ? Cgroups.detect() : undefined;
-  const elapsedMs = () => (readUptime() - handover.startedUptime) * 1000;
+  // /proc's clock ticks (100 a second): 10 ms steps, as the Perl side measured its own runs.
+  const elapsedMs = () => (getProc().nowTicks() - handover.sinceTicks) * 10;
   return settle({ ...handover, subreaper, cgroups, cgroup: cgroups && handover.cgroup, elapsedMs }, args, out);
-}
-
-function readUptime(): number {
-  return Number.parseFloat(readFileSync('/proc/uptime', 'utf8'));
 }
 
 // What is left of the command is a leak: reported, ended with the ladder, reaped.

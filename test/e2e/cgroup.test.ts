@@ -1,12 +1,11 @@
 import { readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createScope } from 'curfew';
 import { startWithCurfew } from '../helpers/fixtures.js';
 import { newMarker, procInfo, survivors } from '../helpers/processes.js';
 import { track, useCleanup } from '../helpers/cleanup.js';
 import { cgroupBase, cgroupUsable } from '../helpers/cgroup.js';
+import { CLI_ENTRIES, PATH_WITH_THIS_NODE } from '../helpers/cli.js';
 
 useCleanup();
 
@@ -53,13 +52,8 @@ describe.skipIf(!usable)('cgroup v2 layer', () => {
   });
 });
 
-const SUPERVISORS = [
-  { name: 'node dist/cli/curfew.js', file: process.execPath, prefix: [fileURLToPath(new URL('../../dist/cli/curfew.js', import.meta.url))] },
-  { name: 'curfew (the installed command, Perl on Linux)', file: fileURLToPath(new URL('../../dist/cli/curfew', import.meta.url)), prefix: [] as string[] },
-];
-
 describe.skipIf(!usable)('stale cgroups', () => {
-  it.each(SUPERVISORS)('a cgroup left by a supervisor that died is removed by the next one ($name), if empty', async (supervisor) => {
+  it.each(CLI_ENTRIES)('a cgroup left by a supervisor that died is removed by the next one ($name), if empty', async (supervisor) => {
     const { mkdirSync, existsSync, rmdirSync } = await import('node:fs');
     const { spawnSync, execFileSync } = await import('node:child_process');
     const base = cgroupBase()!;
@@ -75,7 +69,7 @@ describe.skipIf(!usable)('stale cgroups', () => {
     const live = `${base}/curfew-${process.pid}-s${myStart}-0badf00d`;
     mkdirSync(live);
     try {
-      execFileSync(supervisor.file, [...supervisor.prefix, 'run', '--quiet', '--', 'true'], { env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` } });
+      execFileSync(supervisor.file, [...supervisor.prefix, 'run', '--quiet', '--', 'true'], { env: { ...process.env, PATH: PATH_WITH_THIS_NODE } });
       expect(existsSync(stale)).toBe(false);
       expect(existsSync(recycled)).toBe(false);
       // A cgroup named for a live process is never touched.

@@ -1,32 +1,25 @@
 import { spawn as nodeSpawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fixturePath, ORPHANING, readLine } from '../helpers/fixtures.js';
 import { MARKER_ENV, newMarker, survivors, waitUntil } from '../helpers/processes.js';
 import { track, useCleanup } from '../helpers/cleanup.js';
 import { cgroupBase, cgroupUsable } from '../helpers/cgroup.js';
+import { CLI_ENTRIES, COMMAND, PATH_WITH_THIS_NODE } from '../helpers/cli.js';
 
 useCleanup();
 
-const BIN = fileURLToPath(new URL('../../dist/cli/curfew.js', import.meta.url));
-// The installed command: on Linux with Perl, a Perl supervisor that hands a run with leftovers
-// to the Node CLI (the same pid); elsewhere, the Node CLI itself.
-const COMMAND = fileURLToPath(new URL('../../dist/cli/curfew', import.meta.url));
-// The fast path hands over to whichever `node` is on PATH: make that this one.
-const PATH = `${dirname(process.execPath)}:${process.env.PATH}`;
+const PATH = PATH_WITH_THIS_NODE;
 const HAS_PERL = spawnSync('perl', ['-e', '0']).status === 0;
 if (!HAS_PERL) console.log('cli.test: no perl on this machine, so `curfew` runs the Node CLI and the Perl supervisor is not tested');
 
 const CGROUP = cgroupUsable();
 if (!CGROUP) console.log('cli.test: no writable cgroup v2 subtree here, so cgroup placement by `curfew run` is not tested (see `curfew doctor`)');
 
-const ENTRIES = [
-  { name: 'curfew (the installed command)', file: COMMAND, prefix: [] as string[] },
-  { name: 'node dist/cli/curfew.js', file: process.execPath, prefix: [BIN] },
-];
+const ENTRIES = CLI_ENTRIES;
 const LEAVE = fileURLToPath(new URL('../drivers/print-and-leave.mjs', import.meta.url));
 const EXIT_LEAKED = 86;
 

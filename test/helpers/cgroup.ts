@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { CLI_JS } from './cli.js';
 
 interface DoctorCgroup {
   usable: boolean;
@@ -10,8 +10,7 @@ interface DoctorCgroup {
 // Asks the library itself (through `curfew doctor --json`) rather than guessing.
 function doctor(): DoctorCgroup | undefined {
   try {
-    const bin = fileURLToPath(new URL('../../dist/cli/curfew.js', import.meta.url));
-    return JSON.parse(execFileSync(process.execPath, [bin, 'doctor', '--json'], { encoding: 'utf8' })).cgroup as DoctorCgroup;
+    return JSON.parse(execFileSync(process.execPath, [CLI_JS, 'doctor', '--json'], { encoding: 'utf8' })).cgroup as DoctorCgroup;
   } catch {
     return undefined;
   }
