@@ -34,24 +34,34 @@ function readSmall(path: string, limit = buffer.length): string | null {
   }
 }
 
-// The pid counter is read twice per test by the runner integrations (a scope opens, a scope
-// closes); open/read/read/close made it most of their per-test cost. On the main thread the file
-// stays open and one pread from offset 0 regenerates it. Not on worker threads: a worker can be
+// The pid counter is read once per test by the runner integrations (when its scope closes);
+// open/read/read/close made it most of their per-test cost. On the main thread the file stays
+// open and one pread from offset 0 regenerates it. Not on worker threads: a worker can be
 // terminated without running any code, and would leak the descriptor.
 let loadavgFd: number | null | undefined;
-function readLoadavg(): string | null {
+function readLoadavgFd(): number | null {
   if (loadavgFd === undefined) {
     loadavgFd = null;
     try {
       if (process.getBuiltinModule('node:worker_threads').isMainThread) loadavgFd = openSync('/proc/loadavg', 'r');
     } catch {}
   }
-  if (loadavgFd !== null) {
-    try {
-      return buffer.toString('latin1', 0, readSync(loadavgFd, buffer, 0, 256, 0));
-    } catch {}
-  }
-  return readSmall('/proc/loadavg', 256);
+  return loadavgFd;
+}
+
+/** The last field of /proc/loadavg ("... 1/83 16430\n"), parsed from the bytes: no string per read. */
+function lastPidFromBuffer(length: number): number | null {
+  let end = length;
+  while (end > 0 && !isDigit(buffer[end - 1])) end--;
+  let value = 0;
+  let scale = 1;
+  let at = end - 1;
+  for (; at >= 0 && isDigit(buffer[at]); at--, scale *= 10) value += (buffer[at] - 48) * scale;
+  return at < end - 1 ? value : null;
+}
+
+function isDigit(byte: number): boolean {
+  return byte >= 48 && byte <= 57;
 }
 
 function isPidName(name: string): boolean {
@@ -108,7 +118,13 @@ export const linuxProc: ProcSource = {
   },
 
   lastPid() {
-    const text = readLoadavg();
+    const fd = readLoadavgFd();
+    if (fd !== null) {
+      try {
+        return lastPidFromBuffer(readSync(fd, buffer, 0, 256, 0));
+      } catch {}
+    }
+    const text = readSmall('/proc/loadavg', 256);
     return text ? Number(text.slice(text.lastIndexOf(' ') + 1)) : null;
   },
 
@@ -116,10 +132,12 @@ export const linuxProc: ProcSource = {
     // /proc/uptime is read once and extrapolated with the monotonic clock, which never runs ahead
     // of the boot clock: the estimate can only be early, so no process started after it is
     // mistaken for an older one (one scope per test makes this read worth saving).
+    // process.uptime() reads the same monotonic clock as performance.now(), at a fraction of
+    // its cost in code that runs once per test (~0.9 against ~3.5 µs, measured cold).
     if (uptimeAt === undefined) {
       const text = readSmall('/proc/uptime', 256);
-      uptimeAt = { ticks: text ? Number.parseFloat(text) * TICKS_PER_SECOND : 0, at: performance.now() };
+      uptimeAt = { ticks: text ? Number.parseFloat(text) * TICKS_PER_SECOND : 0, at: process.uptime() };
     }
-    return Math.max(0, Math.floor(uptimeAt.ticks + ((performance.now() - uptimeAt.at) * TICKS_PER_SECOND) / 1000) - 1);
+    return Math.max(0, Math.floor(uptimeAt.ticks + (process.uptime() - uptimeAt.at) * TICKS_PER_SECOND) - 1);
   },
 };

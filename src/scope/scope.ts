@@ -22,6 +22,12 @@ function readCounter(): number | null {
   return (getRegistry().lastPid = getProc().lastPid());
 }
 
+/** Removes item from list, looking from the end: scopes mostly close newest first. */
+function removeNewest<T>(list: T[], item: T): void {
+  const at = list.lastIndexOf(item);
+  if (at >= 0) list.splice(at, 1);
+}
+
 const EMPTY = (): TeardownReport => ({ ended: [], survivors: [], leaks: [], escalated: false, durationMs: 0, problems: [] });
 
 /**
@@ -40,8 +46,8 @@ export class Scope {
   readonly #groups = new Set<ProcessGroup>();
   // Not a #private field: a child scope may come from another copy of curfew (the Vitest worker
   // entry is bundled, the test imports the package), and #private access fails across copies.
-  /** @internal */
-  readonly children = new Set<Scope>();
+  /** @internal open child scopes, oldest first (an array for the reason registry.open is one). */
+  readonly children: Scope[] = [];
   #lastPid: number | null;
   /** Whether the last teardown ended everything it found (nothing older than #lastPid is left). */
   #allEnded = true;
@@ -58,8 +64,8 @@ export class Scope {
     this.createdTicks = proc.nowTicks();
     const registry = getRegistry();
     this.#lastPid = registry.lastPid ?? proc.lastPid();
-    if (parent) parent.children.add(this);
-    registry.open.add(this);
+    if (parent) parent.children.push(this);
+    registry.open.push(this);
   }
 
   get closed(): boolean {
@@ -109,8 +115,7 @@ export class Scope {
     process.env[TOKEN_ENV] = this.token;
     // The subreaper is turned on by the first spawn made while a scope is entered (registry.ts).
     return () => {
-      const at = registry.entered.lastIndexOf(this);
-      if (at >= 0) registry.entered.splice(at, 1);
+      removeNewest(registry.entered, this);
       if (previous === undefined) delete process.env[TOKEN_ENV];
       else process.env[TOKEN_ENV] = previous;
     };
@@ -128,7 +133,7 @@ export class Scope {
 
   #all(): { groups: ProcessGroup[]; scopes: Scope[] } {
     // The common case under the integrations, without building arrays: a test's scope alone.
-    if (this.children.size === 0) return { groups: this.#groups.size === 0 ? [] : [...this.#groups], scopes: [this] };
+    if (this.children.length === 0) return { groups: this.#groups.size === 0 ? [] : [...this.#groups], scopes: [this] };
     const scopes: Scope[] = [this];
     for (let i = 0; i < scopes.length; i++) scopes.push(...scopes[i].children);
     return { groups: scopes.flatMap((s) => [...s.groups]), scopes };
@@ -210,7 +215,7 @@ export class Scope {
    */
   closeIfIdle(): boolean {
     if (this.#closed) return true;
-    if (this.children.size > 0 || this.#groups.size > 0) return false;
+    if (this.children.length > 0 || this.#groups.size > 0) return false;
     if (!this.#nothingStarted(readCounter())) return false;
     this.#release();
     return true;
@@ -220,10 +225,10 @@ export class Scope {
     const registry = getRegistry();
     for (const scope of this.#all().scopes) {
       scope.markClosed();
-      registry.open.delete(scope);
+      removeNewest(registry.open, scope);
       registry.watchdog?.unwatchScope(scope);
     }
-    if (this.parent) this.parent.children.delete(this);
+    if (this.parent) removeNewest(this.parent.children, this);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
