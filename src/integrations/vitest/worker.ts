@@ -96,12 +96,20 @@ export function closeTest(task: TestLike, unit: Unit): Promise<void> | undefined
   return unit.endIfIdle() ? undefined : endTest(task, unit);
 }
 
+/** Ends the unit of this test's attempt, if it has one open (see closeTest). */
+export function closeAttempt(task: TestLike): Promise<void> | undefined {
+  const current = workerState().test;
+  return current?.task === task ? closeTest(task, current.unit) : undefined;
+}
+
 async function endTest(task: TestLike, unit: Unit): Promise<void> {
   const state = workerState();
   const leaks = await unit.end();
   const { onLeak } = state.options;
   if (!leaks || onLeak === 'ignore') return;
-  task.meta.curfew = leaks;
+  // A retried test's attempts each end their own unit: the report keeps what every attempt left.
+  const earlier = task.meta.curfew;
+  task.meta.curfew = earlier ? { processes: [...earlier.processes, ...leaks.processes], problems: [...earlier.problems, ...leaks.problems] } : leaks;
   if (onLeak === 'fail') throw leakError(subjects.test, leaks, formatProcesses(leaks));
 }
 
