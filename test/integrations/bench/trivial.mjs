@@ -17,7 +17,7 @@ const tests = Number(values.tests);
 const files = Number(values.files);
 const rounds = Number(values.rounds);
 
-const { default: curfew } = await import(pathToFileURL(`${stageCurfew('bench')}dist/integrations/vitest/plugin.js`).href);
+const { default: curfew } = await import(pathToFileURL(`${stageCurfew('bench')}dist/integrations/vitest/plugin.bundle.js`).href);
 
 const root = mkdtempSync(join(tmpdir(), 'curfew-bench-'));
 mkdirSync(root, { recursive: true });

@@ -33,7 +33,7 @@ export type CurfewPlugin = typeof import('curfew/vitest').default;
 
 /** `curfew/vitest`, from the installed package (so its setup file imports that Vitest). */
 export async function loadCurfewPlugin(): Promise<CurfewPlugin> {
-  return ((await importFrom(`${CURFEW_DIR}dist/integrations/vitest/plugin.js`)) as { default: CurfewPlugin }).default;
+  return ((await importFrom(`${CURFEW_DIR}dist/integrations/vitest/plugin.bundle.js`)) as { default: CurfewPlugin }).default;
 }
 
 export type RunCLI = typeof import('jest').runCLI;
