@@ -1,12 +1,13 @@
 // Runs in each Vitest worker before every test file (the plugin puts it first in `setupFiles`).
 import { afterAll, beforeEach, inject } from 'vitest';
 import { DEFAULT_GRACE_MS, KILL_WAIT_MS } from '../../options.js';
-import { normalizeIntegrationOptions } from '../shared/options.js';
+import type { NormalizedIntegrationOptions } from '../shared/options.js';
 import { CUSTOM_RUNNER_KEY, OPTIONS_KEY } from './meta.js';
 import { patchRunner } from './runner.js';
 import { closeFileWithoutRunner, closeTest, hasTestUnit, openFile, openTest, type SuiteLike } from './worker.js';
 
-const options = normalizeIntegrationOptions(inject(OPTIONS_KEY) ?? {});
+// Validated once, by the plugin where the user wrote them; inject() hands the result over as is.
+const options: NormalizedIntegrationOptions = inject(OPTIONS_KEY) ?? { onLeak: 'warn' };
 
 openFile(options);
 await patchRunner();
