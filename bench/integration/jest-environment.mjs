@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENVIRONMENT = `${ROOT}dist/integrations/jest/environment.cjs`;
 const JEST = `${ROOT}node_modules/jest/bin/jest.js`;
 const WORK = `${ROOT}bench/.tmp/jest-suites/`;
-const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 15;
+const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 21;
 const CONFIGS = ['without.config.cjs', 'with.config.cjs'];
 
 function writeSuite({ files, perFile }) {

@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PLUGIN = `${ROOT}dist/integrations/vitest/plugin.js`;
 const VITEST = `${ROOT}node_modules/vitest/vitest.mjs`;
 const WORK = `${ROOT}bench/.tmp/vitest-suites/`;
-const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 21;
+const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 31;
 const CONFIGS = ['without.config.mjs', 'with.config.mjs'];
 
 function writeSuite({ files, perFile }) {

@@ -1,7 +1,7 @@
 // Shared by the test-runner overhead sections (5a Vitest, 5c Jest): run every suite with and
 // without the integration, interleaved, and tabulate the difference per round.
 import { cpSync } from 'node:fs';
-import { summarize, ratios } from './stats.mjs';
+import { medianInterval, summarize, ratios } from './stats.mjs';
 import { ms, msSpread, ratioSpread, table, verdictUnder } from './format.mjs';
 import { log } from './section.mjs';
 
@@ -47,9 +47,13 @@ export async function measureOverhead({ name, label, suites, configs, runSuite, 
     const shape = `${suite.files} file${suite.files > 1 ? 's' : ''} × ${suite.perFile}`;
     rows.push([shape, msSpread(summarize(without)), msSpread(summarize(withIt)), ratioSpread(summarize(ratios(withIt, without))), `${ms(added.median)} (${ms(added.p25)}–${ms(added.p75)})`]);
     notes.push(`${shape}: ${ms(added.median / tests)} ms per test`);
-    verdicts.push(`${shape} ${verdictUnder((summarize(ratios(withIt, without)).median - 1) * 100, 5, '%')}`);
+    const perRound = ratios(withIt, without);
+    const interval = medianInterval(perRound);
+    const percent = (ratio) => `${((ratio - 1) * 100).toFixed(1)}%`;
+    verdicts.push(`${shape} ${verdictUnder((summarize(perRound).median - 1) * 100, 5, '%')}, 95% interval of the median ${percent(interval.low)} to ${percent(interval.high)}`);
   });
   // The issue's target for both integrations: a suite of 500 trivial tests no more than 5% slower.
+  // The interval says how far the median itself could move between runs (distribution-free).
   const target = `- **Target: no more than 5% slower** (${label}, median ratio − 1): ${verdicts.join('; ')}.`;
   return { rows, notes, target };
 }

@@ -29,3 +29,26 @@ export function summarize(values) {
 export function ratios(a, b) {
   return a.map((x, i) => x / b[i]);
 }
+
+/**
+ * A distribution-free confidence interval for the median (default 95%): the order statistics
+ * x(k) and x(n+1-k), with k the largest rank such that fewer than k of n fair coin flips come up
+ * heads with probability at most (1 - confidence) / 2. How far the median itself could move
+ * between runs, which p25–p75 (the spread of single rounds) does not say.
+ */
+export function medianInterval(values, confidence = 0.95) {
+  const n = values.length;
+  const sorted = [...values].sort((a, b) => a - b);
+  const tail = (1 - confidence) / 2;
+  let k = 0;
+  let below = 0; // P(heads < k + 1), built up term by term
+  let term = 0.5 ** n; // P(heads = 0)
+  for (let j = 0; j < n; j++) {
+    below += term;
+    if (below > tail) break;
+    k = j + 1;
+    term = (term * (n - j)) / (j + 1);
+  }
+  if (k === 0) return { low: Number.NaN, high: Number.NaN };
+  return { low: sorted[k - 1], high: sorted[n - k] };
+}
