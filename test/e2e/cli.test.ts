@@ -113,11 +113,13 @@ describe.each(ENTRIES)('curfew run, as $name', (each) => {
     expect(stdout).toContain(`pid ${line.pids[0]}`);
   });
 
+  // `ready` runs before the pids line is printed (and so before the signal is sent): a trap set
+  // after it raced the SIGTERM.
   it.each([
-    { what: 'forwards SIGTERM to the command group', grace: '1000', script: 'exec sleep 300', status: 128 + 15 },
-    { what: 'a forwarded signal the command ignores escalates to SIGKILL after the grace period', grace: '300', script: "trap '' TERM; while :; do sleep 1; done", status: 128 + 9 },
-  ])('$what', async ({ grace, script, status }) => {
-    const { child, ran, line } = await startPrinting(['run', '--grace', grace, '--', 'sh', '-c', `echo "{\\"pids\\":[$$]}"; ${script}`]);
+    { what: 'forwards SIGTERM to the command group', grace: '1000', ready: '', script: 'exec sleep 300', status: 128 + 15 },
+    { what: 'a forwarded signal the command ignores escalates to SIGKILL after the grace period', grace: '300', ready: "trap '' TERM; ", script: 'while :; do sleep 1; done', status: 128 + 9 },
+  ])('$what', async ({ grace, ready, script, status }) => {
+    const { child, ran, line } = await startPrinting(['run', '--grace', grace, '--', 'sh', '-c', `${ready}echo "{\\"pids\\":[$$]}"; ${script}`]);
     child.kill('SIGTERM');
     expect((await ran).status).toBe(status);
     expect(survivors(line.pids)).toEqual([]);
