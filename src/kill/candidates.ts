@@ -84,7 +84,10 @@ export function candidates(ctx: FindContext): { table: Map<number, ProcInfo>; su
     table = new Map();
     for (const pid of [...memory.keep, ...fresh]) {
       const info = proc.stat(pid);
-      if (info) table.set(pid, info);
+      // A probed pid may be a new thread's id; it is one of its process, not a process of its
+      // own (a leaked Node server would be reported once per thread). Only a multithreaded
+      // group's stat can come from a thread, so only then is the status read.
+      if (info && (info.threads <= 1 || proc.isProcess(pid))) table.set(pid, info);
     }
   } else if (ctx.walk) {
     table = walkFromSelf(ctx);

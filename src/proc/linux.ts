@@ -105,6 +105,13 @@ export const linuxProc: ProcSource = {
     return kids;
   },
 
+  isProcess(pid) {
+    const text = readSmall(`/proc/${pid}/status`, 4096);
+    const m = text && /\nTgid:\s*(\d+)/.exec(text);
+    // Unreadable or gone: not a thread we can tell apart, and the caller's next read says gone.
+    return m ? Number(m[1]) === pid : true;
+  },
+
   environ(pid) {
     return readSmall(`/proc/${pid}/environ`);
   },

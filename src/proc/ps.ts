@@ -33,6 +33,11 @@ export const psProc: ProcSource = {
   childrenOfTask(pid) {
     return this.children(pid);
   },
+  isProcess() {
+    // ps lists processes, never threads.
+    return true;
+  },
+
   environ(pid) {
     // `ps -E` appends the environment to the command; good enough to find one variable.
     const text = runPs(['-E', '-ww', '-o', 'command=', '-p', String(pid)]).trim();

@@ -9,6 +9,11 @@ export interface ProcSource {
   children(pid: number): number[];
   /** Direct children forked by one thread (tid) of pid. */
   childrenOfTask(pid: number, tid: number): number[];
+  /**
+   * Whether pid names a process (a thread group's leader), not another thread: thread ids come
+   * from the same counter, and /proc answers for them when asked by number.
+   */
+  isProcess(pid: number): boolean;
   /** The raw NUL-separated environment block, or null when unreadable or gone. */
   environ(pid: number): string | null;
   cmdline(pid: number): string;

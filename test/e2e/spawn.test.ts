@@ -1,5 +1,6 @@
 import { spawn as nodeSpawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createScope, currentScope, spawn, teardown, TOKEN_ENV } from 'curfew';
 import { fixturePath, readLine, startWithCurfew } from '../helpers/fixtures.js';
@@ -132,6 +133,24 @@ describe('spawn', () => {
     expect(report.ended[0].foundBy).toBe('group');
     expect(report.leaks).toEqual([]);
     expect((await sub).signal).toBe('SIGTERM');
+  });
+
+  it('a leaked multithreaded process is one leak, not one per thread', async () => {
+    const marker = newMarker();
+    const scope = createScope();
+    // A plain spawn: no group of ours, so the teardown probes every pid handed out since the
+    // scope opened, and the new process's threads took some of them.
+    const exit = scope.enter();
+    const child = nodeSpawn(process.execPath, ['-e', 'setInterval(() => {}, 1000); console.log("up")'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, [MARKER_ENV]: marker } });
+    exit();
+    track([child.pid!], marker);
+    await once(child.stdout!, 'data');
+    child.stdout!.destroy();
+    child.unref();
+    expect(readdirSync(`/proc/${child.pid}/task`).length).toBeGreaterThan(1);
+    const report = await scope.close();
+    expect(report.leaks.map((p) => p.pid)).toEqual([child.pid]);
+    expect(survivors([child.pid!], marker)).toEqual([]);
   });
 
   it('parent scopes end what their child scopes started; disposed scopes refuse new spawns', async () => {

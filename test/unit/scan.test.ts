@@ -19,6 +19,7 @@ function scriptedTable() {
     list: () => [...rows.values()].map(info),
     children: (pid: number) => [...rows.values()].filter((r) => r.ppid === pid).map((r) => r.pid),
     childrenOfTask: () => [],
+    isProcess: () => true,
     environ: (pid: number) => {
       const row = rows.get(pid);
       return !row ? null : (row.environ ?? (row.token ? `CURFEW_TOKEN=${TOKEN}\0` : 'PATH=/bin\0'));
