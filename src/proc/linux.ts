@@ -13,6 +13,12 @@ const buffer = Buffer.alloc(64 * 1024);
 
 // A vanished pid is not an error: it means "gone", which is what a cleanup hopes to see.
 function readSmall(path: string, limit = buffer.length): string | null {
+  const length = readSmallBytes(path, limit);
+  return length === null ? null : buffer.toString('latin1', 0, length);
+}
+
+/** Reads a small file into `buffer`; the number of bytes read, or null when unreadable or gone. */
+function readSmallBytes(path: string, limit: number): number | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -26,7 +32,7 @@ function readSmall(path: string, limit = buffer.length): string | null {
       total += n;
       if (n === 0 || total >= limit) break;
     }
-    return buffer.toString('latin1', 0, total);
+    return total;
   } catch {
     return null;
   } finally {
@@ -126,13 +132,14 @@ export const linuxProc: ProcSource = {
 
   lastPid() {
     const fd = readLoadavgFd();
+    let length: number | null = null;
     if (fd !== null) {
       try {
-        return lastPidFromBuffer(readSync(fd, buffer, 0, 256, 0));
+        length = readSync(fd, buffer, 0, 256, 0);
       } catch {}
     }
-    const text = readSmall('/proc/loadavg', 256);
-    return text ? Number(text.slice(text.lastIndexOf(' ') + 1)) : null;
+    length ??= readSmallBytes('/proc/loadavg', 256);
+    return length === null ? null : lastPidFromBuffer(length);
   },
 
   nowTicks() {
