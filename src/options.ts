@@ -1,5 +1,3 @@
-import { constants } from 'node:os';
-
 /** A signal name such as 'SIGTERM'. */
 export type SignalName = NodeJS.Signals;
 
@@ -84,8 +82,19 @@ export function validateBoolean(option: string, value: unknown): boolean | undef
   return value;
 }
 
+/** POSIX fixes SIGKILL's number, as it does SIGTERM's (see signalNumber). */
+export const SIGKILL = 9;
+// The default ladder's two signals, fixed by POSIX: the others come from node:os, which is
+// loaded only when another name is asked for (a test worker has no other use for it).
+const FIXED_SIGNALS: Readonly<Record<string, number>> = { SIGTERM: 15, SIGKILL };
+
+/** The number of a signal name, from os.constants.signals. */
+export function osSignal(name: string): number | undefined {
+  return (process.getBuiltinModule('node:os').constants.signals as Record<string, number>)[name];
+}
+
 export function signalNumber(option: string, name: unknown): number {
-  const number = typeof name === 'string' && /^SIG[A-Z0-9]+$/.test(name) ? (constants.signals as Record<string, number>)[name] : undefined;
+  const number = typeof name === 'string' && /^SIG[A-Z0-9]+$/.test(name) ? (FIXED_SIGNALS[name] ?? osSignal(name)) : undefined;
   if (number === undefined) invalid(option, 'a known signal name such as "SIGTERM"', name);
   return number;
 }
@@ -100,7 +109,7 @@ export function normalizeEnd(options: EndOptions = {}, defaults?: NormalizedEnd)
   const polite = grace === 0 ? [] : (names as unknown[]).filter((n) => n !== 'SIGKILL');
   const ladder: Rung[] = polite.map((name, i) => ({ name: name as SignalName, signal: signalNumber(`signals[${i}]`, name), waitMs: grace }));
   for (const [i, name] of (names as unknown[]).entries()) signalNumber(`signals[${i}]`, name);
-  ladder.push({ name: 'SIGKILL', signal: constants.signals.SIGKILL, waitMs: KILL_WAIT_MS });
+  ladder.push({ name: 'SIGKILL', signal: SIGKILL, waitMs: KILL_WAIT_MS });
   return { grace, ladder };
 }
 

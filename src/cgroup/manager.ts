@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { constants } from 'node:os';
 import { getNative } from '../native/index.js';
 import { waitFor } from '../kill/wait.js';
 import { detectCgroup, type CgroupSite } from './detect.js';
 import { getProc } from '../proc/index.js';
 import { randomDigits } from '../scope/token.js';
+import { SIGKILL } from '../options.js';
 
 const EMPTY_WAIT_MS = 3000;
 
@@ -126,7 +126,7 @@ export class Cgroups {
     const native = getNative();
     try {
       writeFileSync(join(path, 'cgroup.freeze'), '1');
-      for (const pid of readPids(path)) native.signalPid(pid, constants.signals.SIGKILL);
+      for (const pid of readPids(path)) native.signalPid(pid, SIGKILL);
     } finally {
       writeFileSync(join(path, 'cgroup.freeze'), '0');
     }

@@ -1,12 +1,10 @@
-import { constants } from 'node:os';
 import { getNative, type Native } from '../native/index.js';
-import type { Rung, SignalName } from '../options.js';
+import { osSignal, SIGKILL, type Rung, type SignalName } from '../options.js';
 import { getProc, identity, isDead } from '../proc/index.js';
 import type { EndedProcess, KillReport, Member, Snapshot } from './types.js';
 import { EXEC_WINDOW_MS } from './find.js';
 import { waitFor } from './wait.js';
 
-const SIGCONT = constants.signals.SIGCONT;
 /** Bounds the wait for an exec in progress to show its environment: the scan's window, plus slow polls. */
 const UNCERTAIN_WAIT_MS = EXEC_WINDOW_MS + 150;
 
@@ -76,7 +74,8 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
     else if (proc.stat(pid)?.startTicks === startTicks) native().signalPid(pid, signal);
   };
   const send = (rung: Rung, targets: Tracked[], everyGroup: boolean): void => {
-    const polite = rung.signal !== constants.signals.SIGKILL;
+    const polite = rung.signal !== SIGKILL;
+    const SIGCONT = polite ? osSignal('SIGCONT')! : 0;
     const groupSet = new Set(groups);
     const groupsHit = new Set<number>();
     for (const t of targets) {
@@ -102,7 +101,7 @@ export async function escalate(scan: () => Snapshot, ladder: Rung[], afterPoll?:
   try {
     for (const rung of ladder) {
       if (alive.length === 0) break;
-      if (rung.signal === constants.signals.SIGKILL) escalated = true;
+      if (rung.signal === SIGKILL) escalated = true;
       send(rung, alive, true);
       const done = await waitFor(() => {
         afterPoll?.();

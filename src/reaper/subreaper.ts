@@ -66,6 +66,11 @@ export class Subreaper {
     return this.#mainThreadChildren().filter((pid) => !this.known.has(pid));
   }
 
+  /** Whether any orphan is re-parented here (orphans() without its array when off). */
+  hasOrphans(): boolean {
+    return this.#active && this.orphans().length > 0;
+  }
+
   /**
    * Reaps dead orphans so they do not pile up as zombies. Only the main thread's own children
    * are considered (children of worker threads sit on their thread's list), and never one that

@@ -8,7 +8,7 @@ import type { ProcessGroup } from '../spawn/group.js';
 import type { SpawnOptions } from '../spawn/options.js';
 import type { Subprocess } from '../spawn/spawn.js';
 import { CurfewError, ERROR_CODES } from '../errors.js';
-import { getRegistry, orphanOwner } from './registry.js';
+import { getRegistry, orphanOwner, type Registry } from './registry.js';
 import { extendChain, newScopeId, TOKEN_ENV } from './token.js';
 
 /** What a teardown did. */
@@ -25,7 +25,15 @@ function readCounter(): number | null {
 /** Removes item from list, looking from the end: scopes mostly close newest first. */
 function removeNewest<T>(list: T[], item: T): void {
   const at = list.lastIndexOf(item);
-  if (at >= 0) list.splice(at, 1);
+  // pop() when it is the last (nearly always): splice() allocates the array it returns.
+  if (at === list.length - 1) list.pop();
+  else if (at >= 0) list.splice(at, 1);
+}
+
+function releaseOne(registry: Registry, scope: Scope): void {
+  scope.markClosed();
+  removeNewest(registry.open, scope);
+  registry.watchdog?.unwatchScope(scope);
 }
 
 const EMPTY = (): TeardownReport => ({ ended: [], survivors: [], leaks: [], escalated: false, durationMs: 0, problems: [] });
@@ -43,7 +51,8 @@ export class Scope {
   readonly options: NormalizedScopeOptions;
   /** @internal clock ticks since boot when the scope opened. */
   readonly createdTicks: number;
-  readonly #groups = new Set<ProcessGroup>();
+  // Made on the first spawn: most scopes (one per test under the integrations) never get one.
+  #groups: Set<ProcessGroup> | undefined;
   // Not a #private field: a child scope may come from another copy of curfew (the Vitest worker
   // entry is bundled, the test imports the package), and #private access fails across copies.
   /** @internal open child scopes, oldest first (an array for the reason registry.open is one). */
@@ -79,7 +88,7 @@ export class Scope {
 
   /** The groups spawned in this scope that were not yet ended. */
   get groups(): readonly ProcessGroup[] {
-    return [...this.#groups];
+    return this.#groups ? [...this.#groups] : [];
   }
 
   /** `spawn(file, args, options)` registered in this scope. */
@@ -96,12 +105,12 @@ export class Scope {
 
   /** @internal */
   register(group: ProcessGroup): void {
-    this.#groups.add(group);
+    (this.#groups ??= new Set()).add(group);
   }
 
   /** @internal */
   release(group: ProcessGroup): void {
-    this.#groups.delete(group);
+    this.#groups?.delete(group);
   }
 
   /**
@@ -109,16 +118,24 @@ export class Scope {
    * processes started with plain child_process (or any library) carry it too. Returns the undo.
    */
   enter(): () => void {
-    const registry = getRegistry();
+    const previous = this.enterTokenOnly();
+    return () => this.leaveTokenOnly(previous);
+  }
+
+  /** @internal enter() without the closure (one per test under the integrations); returns the token to restore. */
+  enterTokenOnly(): string | undefined {
     const previous = process.env[TOKEN_ENV];
-    registry.entered.push(this);
+    getRegistry().entered.push(this);
     process.env[TOKEN_ENV] = this.token;
     // The subreaper is turned on by the first spawn made while a scope is entered (registry.ts).
-    return () => {
-      removeNewest(registry.entered, this);
-      if (previous === undefined) delete process.env[TOKEN_ENV];
-      else process.env[TOKEN_ENV] = previous;
-    };
+    return previous;
+  }
+
+  /** @internal undoes enterTokenOnly(), restoring what it returned. */
+  leaveTokenOnly(previous: string | undefined): void {
+    removeNewest(getRegistry().entered, this);
+    if (previous === undefined) delete process.env[TOKEN_ENV];
+    else process.env[TOKEN_ENV] = previous;
   }
 
   /** Runs fn with this scope current (see enter()); the environment change is process-wide. */
@@ -133,7 +150,7 @@ export class Scope {
 
   #all(): { groups: ProcessGroup[]; scopes: Scope[] } {
     // The common case under the integrations, without building arrays: a test's scope alone.
-    if (this.children.length === 0) return { groups: this.#groups.size === 0 ? [] : [...this.#groups], scopes: [this] };
+    if (this.children.length === 0) return { groups: this.#groups ? [...this.#groups] : [], scopes: [this] };
     const scopes: Scope[] = [this];
     for (let i = 0; i < scopes.length; i++) scopes.push(...scopes[i].children);
     return { groups: scopes.flatMap((s) => [...s.groups]), scopes };
@@ -197,7 +214,7 @@ export class Scope {
   // Nothing was registered and no pid was allocated anywhere since the last look: nothing can
   // carry our token or be our orphan, so no scan is needed (this keeps trivial tests free).
   #nothingStarted(lastPid: number | null): boolean {
-    return lastPid !== null && lastPid === this.#lastPid && getRegistry().subreaper.orphans().length === 0;
+    return lastPid !== null && lastPid === this.#lastPid && !getRegistry().subreaper.hasOrphans();
   }
 
   /** Tears down and closes the scope: later spawns into it throw. */
@@ -215,7 +232,7 @@ export class Scope {
    */
   closeIfIdle(): boolean {
     if (this.#closed) return true;
-    if (this.children.length > 0 || this.#groups.size > 0) return false;
+    if (this.children.length > 0 || (this.#groups?.size ?? 0) > 0) return false;
     if (!this.#nothingStarted(readCounter())) return false;
     this.#release();
     return true;
@@ -223,11 +240,9 @@ export class Scope {
 
   #release(): void {
     const registry = getRegistry();
-    for (const scope of this.#all().scopes) {
-      scope.markClosed();
-      removeNewest(registry.open, scope);
-      registry.watchdog?.unwatchScope(scope);
-    }
+    // A scope alone (every test's) without #all(), which allocates.
+    if (this.children.length === 0) releaseOne(registry, this);
+    else for (const scope of this.#all().scopes) releaseOne(registry, scope);
     if (this.parent) removeNewest(this.parent.children, this);
   }
 

@@ -11,7 +11,8 @@ import type { NormalizedIntegrationOptions } from './options.js';
  */
 export class Unit {
   readonly scope: Scope;
-  #exit: (() => void) | undefined;
+  #entered = false;
+  #previousToken: string | undefined;
 
   constructor(options: NormalizedIntegrationOptions) {
     const { grace, signals } = options;
@@ -20,14 +21,15 @@ export class Unit {
   }
 
   enter(): this {
-    this.#exit ??= this.scope.enter();
+    if (!this.#entered) this.#previousToken = this.scope.enterTokenOnly();
+    this.#entered = true;
     return this;
   }
 
   /** Stops being current without ending anything (a file collected before another is run). */
   leave(): void {
-    this.#exit?.();
-    this.#exit = undefined;
+    if (this.#entered) this.scope.leaveTokenOnly(this.#previousToken);
+    this.#entered = false;
   }
 
   /** Leaves and, when the unit started nothing, closes it without a promise: true. Else false, and end() does the rest. */
