@@ -33,11 +33,13 @@ export function verdictUnder(value, limit, unit = 'ms') {
   if (value <= limit) return `met (${fmt(value, unit)} ≤ ${fmt(limit, unit)})`;
   const over = value - limit;
   const relative = unit === '%' ? '' : `, ${((value / limit - 1) * 100).toFixed(0)}% over`;
-  return `**missed** by ${fmt(over, unit === '%' ? 'points' : unit)} (${fmt(value, unit)} > ${fmt(limit, unit)}${relative})`;
+  // A miss that one decimal would print as "5.0% > 5.0%" gets a second one.
+  const digits = unit === '%' && over < 0.05 ? 2 : 1;
+  return `**missed** by ${fmt(over, unit === '%' ? 'points' : unit, digits)} (${fmt(value, unit, digits)} > ${fmt(limit, unit, digits)}${relative})`;
 }
 
-function fmt(value, unit) {
-  if (unit === '%') return `${value.toFixed(1)}%`;
-  if (unit === 'points') return `${value.toFixed(1)} percentage points`;
+function fmt(value, unit, digits = 1) {
+  if (unit === '%') return `${value.toFixed(digits)}%`;
+  if (unit === 'points') return `${value.toFixed(digits)} percentage points`;
   return `${ms(value)} ${unit}`;
 }
