@@ -46,8 +46,9 @@ export interface WatchdogLink {
   unwatchScope(scope: Scope): void;
 }
 
-// v2: `open` is an array (v1's was a Set), so the two shapes never share one registry.
-const KEY = Symbol.for('curfew.registry.v2');
+// v3: scopes keep no list of children (`open` holds them); v2's did, v1's `open` was a Set. A
+// registry is shared only by copies that agree on these shapes.
+const KEY = Symbol.for('curfew.registry.v3');
 
 export function getRegistry(): Registry {
   const holder = globalThis as unknown as Record<symbol, Registry | undefined>;

@@ -30,6 +30,24 @@ function removeNewest<T>(list: T[], item: T): void {
   else if (at >= 0) list.splice(at, 1);
 }
 
+// A scope's open children are the open scopes whose parent it is: registry.open already lists
+// them, oldest first, and a child always opens after its parent. No list per parent: one that
+// went from empty to one test's scope and back, per test, allocated a backing store each time.
+// Scopes from another copy of curfew in this realm (the bundled Vitest worker entry, the
+// package a test imports) share registry.open, so they are found the same way.
+function hasOpenChild(scope: Scope): boolean {
+  const open = getRegistry().open;
+  for (let i = open.length - 1; i >= 0; i--) if (open[i].parent === scope) return true;
+  return false;
+}
+
+/** scope, then every open scope nested in it, at any depth. */
+function withOpenDescendants(scope: Scope): Scope[] {
+  const scopes = [scope];
+  for (const other of getRegistry().open) if (other.parent !== undefined && !scopes.includes(other) && scopes.includes(other.parent)) scopes.push(other);
+  return scopes;
+}
+
 function releaseOne(registry: Registry, scope: Scope): void {
   scope.markClosed();
   removeNewest(registry.open, scope);
@@ -53,10 +71,6 @@ export class Scope {
   readonly createdTicks: number;
   // Made on the first spawn: most scopes (one per test under the integrations) never get one.
   #groups: Set<ProcessGroup> | undefined;
-  // Not a #private field: a child scope may come from another copy of curfew (the Vitest worker
-  // entry is bundled, the test imports the package), and #private access fails across copies.
-  /** @internal open child scopes, oldest first (an array for the reason registry.open is one). */
-  readonly children: Scope[] = [];
   #lastPid: number | null;
   /** Whether the last teardown ended everything it found (nothing older than #lastPid is left). */
   #allEnded = true;
@@ -73,7 +87,6 @@ export class Scope {
     this.createdTicks = proc.nowTicks();
     const registry = getRegistry();
     this.#lastPid = registry.lastPid ?? proc.lastPid();
-    if (parent) parent.children.push(this);
     registry.open.push(this);
   }
 
@@ -150,9 +163,8 @@ export class Scope {
 
   #all(): { groups: ProcessGroup[]; scopes: Scope[] } {
     // The common case under the integrations, without building arrays: a test's scope alone.
-    if (this.children.length === 0) return { groups: this.#groups ? [...this.#groups] : [], scopes: [this] };
-    const scopes: Scope[] = [this];
-    for (let i = 0; i < scopes.length; i++) scopes.push(...scopes[i].children);
+    if (!hasOpenChild(this)) return { groups: this.#groups ? [...this.#groups] : [], scopes: [this] };
+    const scopes = withOpenDescendants(this);
     return { groups: scopes.flatMap((s) => [...s.groups]), scopes };
   }
 
@@ -232,7 +244,7 @@ export class Scope {
    */
   closeIfIdle(): boolean {
     if (this.#closed) return true;
-    if (this.children.length > 0 || (this.#groups?.size ?? 0) > 0) return false;
+    if (hasOpenChild(this) || (this.#groups?.size ?? 0) > 0) return false;
     if (!this.#nothingStarted(readCounter())) return false;
     this.#release();
     return true;
@@ -241,9 +253,8 @@ export class Scope {
   #release(): void {
     const registry = getRegistry();
     // A scope alone (every test's) without #all(), which allocates.
-    if (this.children.length === 0) releaseOne(registry, this);
+    if (!hasOpenChild(this)) releaseOne(registry, this);
     else for (const scope of this.#all().scopes) releaseOne(registry, scope);
-    if (this.parent) removeNewest(this.parent.children, this);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
