@@ -3,11 +3,12 @@
 import { run as vitestPlugin } from './integration/vitest-plugin.mjs';
 import { run as jestEnvironment } from './integration/jest-environment.mjs';
 import { run as cliRun } from './integration/cli-run.mjs';
+import { run as workerMemory } from './integration/worker-memory.mjs';
 import { log, runSection } from './lib/section.mjs';
 
 export async function run() {
   const parts = [];
-  for (const part of [vitestPlugin, jestEnvironment, cliRun]) {
+  for (const part of [vitestPlugin, jestEnvironment, cliRun, workerMemory]) {
     const result = await part();
     if (result.skipped) log(`${result.title}: ${result.markdown}`);
     parts.push(`### ${result.title}\n\n${result.markdown}`);
