@@ -252,9 +252,9 @@ export class Scope {
 
   #release(): void {
     const registry = getRegistry();
-    // A scope alone (every test's) without #all(), which allocates.
+    // A scope alone (every test's) without building a list; #all() would also collect groups.
     if (!hasOpenChild(this)) releaseOne(registry, this);
-    else for (const scope of this.#all().scopes) releaseOne(registry, scope);
+    else for (const scope of withOpenDescendants(this)) releaseOne(registry, scope);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
