@@ -3,7 +3,7 @@
 // import, measured), the Jest environment's session (once per Jest worker) and the `curfew` CLI
 // (once per `curfew run`). One file loads several times faster than ~35 small
 // modules. The package itself stays unbundled; bundled and
-// unbundled copies share their state through the Symbol.for registry (src/scope/registry.ts).
+// unbundled copies share their state through the Symbol.for registry (src/registry/registry.ts).
 const external = [/^node:/, /^vitest(\/.*)?$/, 'koffi', 'execa'];
 // The Vitest worker entry loads in every test file's fresh worker, where its source string, its
 // compiled code and its first run land in a young generation that trivial suites barely fill:
@@ -31,14 +31,40 @@ const builtinImports = {
   },
 };
 
+// The worker entry's lazy imports, by the file each becomes next to it.
+const LAZY = { 'setup.teardown.js': 'dist/scope/teardown.js', 'setup.failure.js': 'dist/integrations/shared/failure.js', 'setup.annotate.js': 'dist/integrations/vitest/annotate.js' };
+const lazyFiles = {
+  name: 'curfew-lazy-files',
+  resolveId(source, importer) {
+    if (!importer || !source.startsWith('.')) return null;
+    const path = new URL(source, `file://${importer}`).pathname;
+    const file = Object.keys(LAZY).find((f) => path.endsWith(LAZY[f].slice('dist'.length)));
+    return file ? { id: `./${file}`, external: true } : null;
+  },
+};
+
 export default [
+  // The teardown engine (what a teardown that finds something runs: the ladder, the ownership
+  // rules, the leak descriptions) and the leak failure are files of their own, imported by the
+  // first teardown that needs them: most test files' workers never load them, and their source
+  // was a third of what the entry cost a fresh worker's young generation (bench 5d). Each is
+  // one file, like the entry (loading many small modules costs more than their size); the few
+  // modules they share with the entry are copies, whose state lives in the Symbol.for registry.
   {
     input: 'dist/integrations/vitest/setup.js',
     platform: 'node',
     external,
+    plugins: [lazyFiles],
     output: { file: 'dist/integrations/vitest/setup.bundle.js', format: 'esm', codeSplitting: false, minify: workerMinify, comments: false, plugins: [builtinImports] },
     logLevel: 'warn',
   },
+  ...Object.entries(LAZY).map(([file, input]) => ({
+    input,
+    platform: 'node',
+    external,
+    output: { file: `dist/integrations/vitest/${file}`, format: 'esm', codeSplitting: false, minify: workerMinify, comments: false, plugins: [builtinImports] },
+    logLevel: 'warn',
+  })),
   {
     input: 'dist/integrations/vitest/plugin.js',
     platform: 'node',
@@ -53,11 +79,35 @@ export default [
     output: { file: 'dist/integrations/jest/session.bundle.js', format: 'esm', codeSplitting: false },
     logLevel: 'warn',
   },
+  // node:test imports its entry in every test file's process; Mocha its plugin once per process (and worker).
+  ...['node-test/register', 'mocha/plugin'].map((entry) => ({
+    input: `dist/integrations/${entry}.js`,
+    platform: 'node',
+    external,
+    output: { file: `dist/integrations/${entry}.bundle.js`, format: 'esm', codeSplitting: false },
+    logLevel: 'warn',
+  })),
+  // The `curfew` CLI: dist/cli/curfew.js checks the Node version and only then imports the CLI,
+  // dist/cli/curfew.bundle.js (see src/cli/entry.ts). The entry goes through rolldown too: format
+  // 'cjs' makes it a plain script without the `export {}` tsc adds (a Node that reads .js files as
+  // CommonJS could not parse that; Node 12.17 and later still load it as an ES module, for
+  // package.json says "type": "module"), and the ES2017 target lowers newer syntax should any creep in.
+  {
+    input: 'dist/cli/entry.js',
+    platform: 'node',
+    external: [...external, /^\.\/curfew\.bundle\.js$/],
+    transform: { target: 'es2017' },
+    output: { file: 'dist/cli/curfew.js', format: 'cjs', codeSplitting: false, comments: false },
+    logLevel: 'warn',
+  },
+  // Its builtins come from process.getBuiltinModule() too: an ESM import of one builds the
+  // module's ESM facade, which reads every export (node:fs's ReadStream getter alone loads the
+  // streams) at each `curfew` start.
   {
     input: 'dist/cli/bin.js',
     platform: 'node',
     external,
-    output: { file: 'dist/cli/curfew.js', format: 'esm', codeSplitting: false },
+    output: { file: 'dist/cli/curfew.bundle.js', format: 'esm', codeSplitting: false, plugins: [builtinImports] },
     logLevel: 'warn',
   },
 ];

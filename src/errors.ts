@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   SCOPE_CLOSED: 'ERR_CURFEW_SCOPE_CLOSED',
   /** The crash watchdog could not be started. */
   WATCHDOG_FAILED: 'ERR_CURFEW_WATCHDOG_FAILED',
+  /** A test runner too old for the integration (which would otherwise silently do nothing). */
+  UNSUPPORTED_RUNNER: 'ERR_CURFEW_UNSUPPORTED_RUNNER',
   /** A test (or suite, or file) left processes running under the test-runner integrations' `onLeak: 'fail'`. */
   LEAKED: 'ERR_CURFEW_LEAKED',
 } as const;

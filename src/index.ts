@@ -1,10 +1,10 @@
 export { spawn, type Subprocess } from './spawn/spawn.js';
 export type { SpawnOptions } from './spawn/options.js';
-export { ProcessGroup } from './spawn/group.js';
-export { createScope, currentScope, teardown, withScope } from './scope/current.js';
-export { Scope, type TeardownReport } from './scope/scope.js';
-export { TOKEN_ENV } from './scope/token.js';
-export type { EndOptions, ScopeOptions, SignalName } from './options.js';
-export type { EndedProcess, FoundBy, KillReport } from './kill/types.js';
+export { ProcessGroup } from './group/group.js';
+export { createScope, currentScope, keep, teardown, withScope } from './scope/current.js';
+export { Scope, type Owned, type TeardownOptions, type TeardownReport } from './scope/scope.js';
+export { TOKEN_ENV } from './ids.js';
+export type { AllowRule, EndOptions, ScopeOptions, SignalName } from './options.js';
+export type { EndedProcess, FoundBy, KeptProcess, KillReport, ProcessRecord } from './kill/types.js';
 export type { ProcInfo } from './proc/index.js';
 export { CurfewError, ERROR_CODES, isCurfewError, type CurfewErrorCode } from './errors.js';

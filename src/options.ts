@@ -16,8 +16,29 @@ export interface EndOptions {
   signals?: SignalName[];
 }
 
+/** A process a suite means to keep running past a test: matched by its command line. */
+export interface AllowRule {
+  /** A substring of the command line, or a pattern tested against it. */
+  command: string | RegExp;
+  /** Why it may outlive the test; shown in reports. */
+  reason: string;
+}
+
 /** Options of a scope (and defaults for what is spawned in it). */
 export interface ScopeOptions extends EndOptions {
+  /**
+   * Milliseconds a process found at the scope's end gets to exit by itself before it is
+   * signalled: one that is already on its way out (its owner stopped it a moment ago) is no
+   * leak. Waited only when something is found alive; a clean scope never waits.
+   * @default 300
+   */
+  settle?: number;
+  /**
+   * Processes allowed to outlive this scope's tests: left running at a test's end, ended
+   * without a report when their owner (the file, or the scope closed with `owned: 'close'`) ends.
+   * @default []
+   */
+  allow?: AllowRule[];
   /**
    * Put each spawn in a cgroup v2 of its own, where the machine allows it (root or a delegated
    * subtree); elsewhere this silently falls back to the other layers.
@@ -32,6 +53,7 @@ export interface ScopeOptions extends EndOptions {
 }
 
 export const DEFAULT_GRACE_MS = 1000;
+export const DEFAULT_SETTLE_MS = 300;
 export const DEFAULT_SIGNALS: readonly SignalName[] = ['SIGTERM'];
 /** After SIGKILL nothing can refuse; a process still there after this is stuck (D state) and reported. */
 export const KILL_WAIT_MS = 3000;
@@ -48,9 +70,17 @@ export interface NormalizedEnd {
   ladder: Rung[];
 }
 
+/** A rule as data: a RegExp travels between threads and processes as its source and flags. */
+export interface NormalizedAllowRule {
+  command: string | { source: string; flags: string };
+  reason: string;
+}
+
 export interface NormalizedScopeOptions extends NormalizedEnd {
   cgroup: boolean;
   watchdog: boolean;
+  settle: number;
+  allow: NormalizedAllowRule[];
 }
 
 function describe(value: unknown): string {
@@ -113,11 +143,35 @@ export function normalizeEnd(options: EndOptions = {}, defaults?: NormalizedEnd)
   return { grace, ladder };
 }
 
+/** Validates `allow` (a RegExp becomes plain data); a string must not be empty. */
+export function normalizeAllow(value: unknown, option = 'allow'): NormalizedAllowRule[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) invalid(option, 'an array of { command, reason } rules', value);
+  return value.map((rule: unknown, i) => {
+    const r = rule as { command?: unknown; reason?: unknown } | null;
+    if (typeof r !== 'object' || r === null) invalid(`${option}[${i}]`, 'a { command, reason } rule', rule);
+    const { command, reason } = r;
+    if (typeof reason !== 'string' || reason.trim() === '') invalid(`${option}[${i}].reason`, 'a non-empty string saying why the process may outlive the test', reason);
+    if (typeof command === 'string' && command !== '') return { command, reason };
+    if (command instanceof RegExp) return { command: { source: command.source, flags: command.flags }, reason };
+    // Jest sends its config to workers as JSON, where a RegExp arrives as {}.
+    const hint = typeof command === 'object' && command !== null && Object.keys(command).length === 0 ? ' (a RegExp in a Jest config reaches its workers as {}: use a string there)' : '';
+    return invalid(`${option}[${i}].command`, `a non-empty string or a RegExp${hint}`, command);
+  });
+}
+
+/** Whether a command line matches a rule. */
+export function allowMatches(rule: NormalizedAllowRule, cmd: string): boolean {
+  return typeof rule.command === 'string' ? cmd.includes(rule.command) : new RegExp(rule.command.source, rule.command.flags).test(cmd);
+}
+
 export function normalizeScopeOptions(options: ScopeOptions = {}, parent?: NormalizedScopeOptions): NormalizedScopeOptions {
   if (typeof options !== 'object' || options === null) invalid('options', 'an object', options);
   return {
     ...normalizeEnd(options, parent),
     cgroup: validateBoolean('cgroup', options.cgroup) ?? parent?.cgroup ?? false,
     watchdog: validateBoolean('watchdog', options.watchdog) ?? parent?.watchdog ?? true,
+    settle: validateMilliseconds('settle', options.settle) ?? parent?.settle ?? DEFAULT_SETTLE_MS,
+    allow: normalizeAllow(options.allow) ?? parent?.allow ?? [],
   };
 }

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getNative } from '../native/index.js';
-import { waitFor } from '../kill/wait.js';
+import { waitFor } from '../wait.js';
 import { detectCgroup, type CgroupSite } from './detect.js';
 import { getProc } from '../proc/index.js';
-import { randomDigits } from '../scope/token.js';
+import { randomDigits } from '../ids.js';
 import { SIGKILL } from '../options.js';
 
 const EMPTY_WAIT_MS = 3000;

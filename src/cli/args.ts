@@ -1,22 +1,29 @@
 import { validateMilliseconds } from '../options.js';
+import { parseMerge, type MergeArgs } from './merge.js';
 
 export interface RunArgs {
   command: string[];
   grace: number;
   json: string | undefined;
+  /** Where to write the versioned leak report that `curfew merge` reads (src/report/). */
+  report?: string;
   allowLeaks: boolean;
   cgroup: boolean;
   quiet: boolean;
 }
 
 export type Parsed =
-  | { kind: 'help'; topic: 'main' | 'run' | 'doctor' }
+  | { kind: 'help'; topic: Topic }
   | { kind: 'version' }
   | { kind: 'run'; args: RunArgs }
   | { kind: 'doctor'; json: boolean }
-  | { kind: 'usage'; message: string; topic: 'main' | 'run' | 'doctor' };
+  | { kind: 'merge'; args: MergeArgs }
+  | { kind: 'usage'; message: string; topic: Topic };
 
-const usage = (message: string, topic: 'main' | 'run' | 'doctor' = 'main'): Parsed => ({ kind: 'usage', message, topic });
+type Topic = 'main' | 'run' | 'doctor' | 'merge';
+const TOPICS: readonly string[] = ['run', 'doctor', 'merge'];
+
+const usage = (message: string, topic: Topic = 'main'): Parsed => ({ kind: 'usage', message, topic });
 
 function parseRun(argv: string[]): Parsed {
   const args: RunArgs = { command: [], grace: 1000, json: undefined, allowLeaks: false, cgroup: true, quiet: false };
@@ -36,6 +43,10 @@ function parseRun(argv: string[]): Parsed {
       const file = value();
       if (!file) return usage('--json needs a file name', 'run');
       args.json = file;
+    } else if (flag === '--report') {
+      const file = value();
+      if (!file) return usage('--report needs a file name', 'run');
+      args.report = file;
     } else if (flag === '--grace') {
       const text = value();
       const ms = text !== undefined && /^\d+$/.test(text) ? Number(text) : Number.NaN;
@@ -56,9 +67,13 @@ function parseRun(argv: string[]): Parsed {
 
 export function parseArgs(argv: string[]): Parsed {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') return { kind: 'help', topic: rest[0] === 'run' || rest[0] === 'doctor' ? rest[0] : 'main' };
+  if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') return { kind: 'help', topic: TOPICS.includes(rest[0]) ? (rest[0] as Topic) : 'main' };
   if (sub === '-v' || sub === '--version') return { kind: 'version' };
   if (sub === 'run') return parseRun(rest);
+  if (sub === 'merge') {
+    const merged = parseMerge(rest);
+    return typeof merged === 'string' ? (merged === 'help' ? { kind: 'help', topic: 'merge' } : usage(merged, 'merge')) : { kind: 'merge', args: merged };
+  }
   if (sub === 'doctor') {
     if (rest.includes('-h') || rest.includes('--help')) return { kind: 'help', topic: 'doctor' };
     const unknown = rest.find((a) => a !== '--json');

@@ -1,15 +1,10 @@
-#!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from './args.js';
 import { diagnose, formatDoctor } from './doctor.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { HELP } from './help.js';
-import { HANDOVER_ENV, parseHandover } from './handover.js';
-import { adopt, run } from './run.js';
-
-// Taken out of the environment at once: nothing this process starts may see it.
-const handover = process.env[HANDOVER_ENV];
-delete process.env[HANDOVER_ENV];
+import { merge } from './merge.js';
+import { run } from './run.js';
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
@@ -30,16 +25,12 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(parsed.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctor(report));
       return EXIT_OK;
     }
+    case 'merge':
+      return merge(parsed.args, { stdout: process.stdout, stderr: process.stderr, color: process.stderr.isTTY === true && !process.env.NO_COLOR });
     case 'run': {
       const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
       const out = { stderr: process.stderr, color, github: process.env.GITHUB_ACTIONS === 'true' };
-      if (handover === undefined) return run(parsed.args, out);
-      const adopted = parseHandover(handover);
-      if (!adopted) {
-        process.stderr.write(`curfew: malformed ${HANDOVER_ENV}=${JSON.stringify(handover)}\n`);
-        return EXIT_INTERNAL;
-      }
-      return adopt(adopted, parsed.args, out);
+      return run(parsed.args, out);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { rmdirSync } from 'node:fs';
-import { isMainThread } from 'node:worker_threads';
 import { Cgroups } from '../cgroup/manager.js';
+import { isMainThread } from '../main-thread.js';
 import { getNative } from '../native/index.js';
 import { getProc } from '../proc/index.js';
 
@@ -28,7 +28,7 @@ export function diagnose(): Doctor {
   const native = probe(() => getNative(), undefined);
   const processGroups = native !== undefined && native.getpgid(0) !== null;
   const proc = probe(() => getProc().stat(process.pid) !== null, false);
-  const subreaper = native !== undefined && isMainThread && probe(() => native.setChildSubreaper(), false);
+  const subreaper = native !== undefined && isMainThread() && probe(() => native.setChildSubreaper(), false);
   const fd = native ? probe(() => native.pidfdOpen(process.pid), null) : null;
   if (fd !== null) native!.closeFd(fd);
   const cgroups = Cgroups.detect();

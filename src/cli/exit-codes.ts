@@ -4,7 +4,10 @@ export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
 /** The command succeeded but left processes running (chosen to be unlike any status a test runner uses). */
 export const EXIT_LEAKED = 86;
-/** curfew itself could not do its job (the command could not be started, say). */
+/**
+ * curfew itself could not do its job (the command could not be started, say), including on a Node
+ * older than package.json's `engines` floor: src/cli/entry.ts refuses one before loading the CLI.
+ */
 export const EXIT_INTERNAL = 70;
 /** The command was not found or not executable, as shells report it. */
 export const EXIT_NOT_FOUND = 127;

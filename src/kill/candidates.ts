@@ -1,28 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { ProcInfo } from '../proc/index.js';
-import type { FindContext } from './find.js';
+import type { FindContext } from './context.js';
 
 /** pids below this are never handed out again once the counter wraps (the kernel's RESERVED_PIDS). */
 const RESERVED_PIDS = 300;
 /** Past this many new pids since the last look, a full scan is cheaper than probing each. */
 const MAX_PROBES = 4096;
-
 /**
- * What one kill remembers between its polls, so that only the first reads the whole process
- * table. Membership cannot be gained by an old process (a group is closed to outsiders, an
- * environment is fixed at exec, parentage only moves to a subreaper), so a later poll needs the
- * members it already had plus the pids the kernel has handed out since.
+ * Rounds of reading again that a full scan may take to settle (see settledRead); a scan that is
+ * still not settled after them says so (uncertain), and the kill looks again instead of
+ * concluding. Few: under constant churn (processes ending during every pass) more rounds do not
+ * settle either, and each one costs a listing of /proc.
  */
-export interface ScanMemory {
-  lastPid: number | null;
-  keep: Set<number>;
-  /**
-   * lastPid is the counter from before the claim's scope opened, and nothing older can be in the
-   * claim (a scope without groups): the first scan then probes only the pids handed out since,
-   * and its empty answer is final. Cleared by that scan.
-   */
-  sinceOpened?: boolean;
-}
+const MAX_SETTLE_ROUNDS = 3;
 
 let pidMax: number | undefined;
 function readPidMax(): number {
@@ -49,20 +39,62 @@ function newPids(from: number, to: number): number[] | null {
   return out;
 }
 
-function walkFromSelf(ctx: FindContext): Map<number, ProcInfo> {
-  const out = new Map<number, ProcInfo>();
+// One pass over our subtree: every process met, with null for one gone before its stat was read.
+function walkFromSelf(ctx: FindContext): Map<number, ProcInfo | null> {
+  const out = new Map<number, ProcInfo | null>();
   const stack = [ctx.self.pid];
   while (stack.length > 0) {
     const pid = stack.pop()!;
     for (const kid of ctx.proc.children(pid)) {
       if (out.has(kid)) continue;
       const info = ctx.proc.stat(kid);
-      if (!info) continue;
       out.set(kid, info);
-      stack.push(kid);
+      if (info) stack.push(kid);
     }
   }
   return out;
+}
+
+// One pass over the whole table: every listed pid, with null for one gone before its stat was
+// read. Pids in `known` were read by an earlier pass and are only listed, not read again.
+function listTable(ctx: FindContext, known: ReadonlyMap<number, ProcInfo | null>): Map<number, ProcInfo | null> {
+  const { proc } = ctx;
+  const out = new Map<number, ProcInfo | null>();
+  for (const pid of proc.pids!()) out.set(pid, known.has(pid) ? known.get(pid)! : proc.stat(pid));
+  return out;
+}
+
+// Gone or a zombie: a process that may have forked a child after it was listed, and exited.
+const ended = (info: ProcInfo | null): boolean => info === null || info.state === 'Z' || info.state === 'X';
+
+/**
+ * Reads the table (or our subtree) so that a process forked while it was read is not missed.
+ * Reading /proc is not atomic: the pids are listed first, then each one's stat is read, over
+ * milliseconds (hundreds of them on a loaded machine). A member that forks and exits in between
+ * is read dead, while its child, forked after the listing, is not in it; when that member was
+ * the last one, the scan found "nothing left" and the kill ended before SIGKILL, leaving the
+ * child running: the crash watchdog's rare escape in the load test (a SIGTERM respawner's
+ * child that got its SIGTERM while still in the handler that forked it acts on it only later,
+ * by itself, whenever its loop wakes; anything that forks and exits on its own does the same).
+ * A child is in /proc before its parent can
+ * exit, so whenever a pass reads a process dead (gone, or a zombie), the next pass lists again:
+ * a child forked meanwhile shows up, and is read. Reading stops when a pass finds nothing new
+ * that is dead; settled is false when it had to stop before that (the scan is then uncertain).
+ */
+function settledRead(pass: (known: ReadonlyMap<number, ProcInfo | null>) => Map<number, ProcInfo | null>): { table: Map<number, ProcInfo>; settled: boolean } {
+  const seen = new Map<number, ProcInfo | null>();
+  let settled = false;
+  for (let round = 0; round <= MAX_SETTLE_ROUNDS && !settled; round++) {
+    settled = true;
+    for (const [pid, info] of pass(seen)) {
+      if (seen.has(pid)) continue;
+      seen.set(pid, info);
+      if (ended(info)) settled = false;
+    }
+  }
+  const table = new Map<number, ProcInfo>();
+  for (const [pid, info] of seen) if (info) table.set(pid, info);
+  return { table, settled };
 }
 
 /**
@@ -71,15 +103,17 @@ function walkFromSelf(ctx: FindContext): Map<number, ProcInfo> {
  * already found and the pids handed out since. `subtree` says the table is exactly our subtree,
  * so that membership in it proves descent. A pid is handed out before its process shows in /proc
  * (fork allocates it, then attaches the task), so a poll can pass over a child being forked; an
- * incremental poll that finds nothing is therefore never trusted alone (see findMembers).
+ * incremental poll that finds nothing is therefore never trusted alone (see findMembers), and a
+ * full read is repeated until no process was seen to end during it (see settledRead).
  */
-export function candidates(ctx: FindContext): { table: Map<number, ProcInfo>; subtree: boolean; incremental: boolean } {
+export function candidates(ctx: FindContext): { table: Map<number, ProcInfo>; subtree: boolean; incremental: boolean; settled: boolean } {
   const { proc, memory } = ctx;
   // Read the counter first: whatever starts during the scan gets a later pid, seen next time.
   const now = proc.lastPid();
   const fresh = memory && memory.lastPid !== null && now !== null ? newPids(memory.lastPid, now) : null;
   let table: Map<number, ProcInfo>;
   let subtree = false;
+  let settled = true;
   if (memory && fresh) {
     table = new Map();
     for (const pid of [...memory.keep, ...fresh]) {
@@ -89,13 +123,19 @@ export function candidates(ctx: FindContext): { table: Map<number, ProcInfo>; su
       // group's stat can come from a thread, so only then is the status read.
       if (info && (info.threads <= 1 || proc.isProcess(pid))) table.set(pid, info);
     }
+  } else if (ctx.settle && (ctx.walk || proc.pids)) {
+    // Our subtree while we are the subreaper, else the whole table; read until settled.
+    ({ table, settled } = settledRead(ctx.walk ? () => walkFromSelf(ctx) : (known) => listTable(ctx, known)));
+    subtree = ctx.walk;
   } else if (ctx.walk) {
-    table = walkFromSelf(ctx);
+    table = new Map();
+    for (const [pid, info] of walkFromSelf(ctx)) if (info) table.set(pid, info);
     subtree = true;
   } else {
+    // `ps` (macOS) reads the table in one snapshot from the kernel.
     table = new Map();
     for (const info of proc.list()) table.set(info.pid, info);
   }
   if (memory) memory.lastPid = now;
-  return { table, subtree, incremental: Boolean(memory && fresh) };
+  return { table, subtree, incremental: Boolean(memory && fresh), settled };
 }

@@ -1,72 +1,13 @@
-import { findEnv, identity, isDead, type ProcInfo, type ProcSource } from '../proc/index.js';
-import { TOKEN_ENV } from '../scope/token.js';
-import { groupStillOurs, maySignalGroup, maySignalPid, readAncestors, type Self } from './guards.js';
+import { realTimers } from '../clock.js';
+import { findEnv, identity, isDead, type ProcInfo } from '../proc/index.js';
+import { TOKEN_ENV } from '../ids.js';
+import { candidates } from './candidates.js';
+import type { Claim } from './claim.js';
+import { EXEC_WINDOW_MS, type FindContext } from './context.js';
+import { groupStillOurs, maySignalGroup, maySignalPid } from './guards.js';
 import type { FoundBy, Member, Snapshot } from './types.js';
-import { candidates, type ScanMemory } from './candidates.js';
 
-/** A group started by spawn, named by its leader's identity. */
-export interface GroupRef {
-  pgid: number;
-  leaderStart: number;
-}
-
-/** What makes a process ours, for one kill or teardown. */
-export interface Claim {
-  groups: GroupRef[];
-  /** Scope ids: a process whose token chain holds one of them is ours. */
-  tokens: string[];
-  /** Processes that started before this (clock ticks since boot) cannot carry the tokens. */
-  sinceTicks: number;
-  /** Extra roots whose descendants are ours (a leader that already left its group, say). */
-  roots?: number[];
-  /** Orphans re-parented to us (the subreaper) that this claim may take, given their environment. */
-  claimOrphan?: (info: ProcInfo, environ: string | null) => boolean;
-  /** Pids inside the claim's cgroups. */
-  cgroupPids?: () => number[];
-}
-
-export interface FindContext {
-  proc: ProcSource;
-  self: Self;
-  ancestors: ReadonlySet<number>;
-  /** With the subreaper on, every descendant stays below us: walking our tree is complete. */
-  walk: boolean;
-  /** Orphans we may consider: children of ours that Node did not spawn. */
-  orphans: () => number[];
-  /**
-   * Token answers by process identity (pid:startTicks), kept across the polls of one kill: an
-   * environment is fixed at exec, and reading it is the costly part of a scan.
-   */
-  tokenCache?: Map<string, boolean>;
-  /** Kept across the polls of one kill: later polls read only kept and new pids. */
-  memory?: ScanMemory;
-  /** When each process (pid:startTicks) was first seen with an empty environment. */
-  emptySince?: Map<string, number>;
-}
-
-/**
- * An empty environment is what a process shows in the middle of an exec; one still empty after
- * this long is believed (`env -i` leaves it empty for good).
- */
-export const EXEC_WINDOW_MS = 100;
-
-/**
- * The facts one kill's scans share, read fresh for each kill (ancestors change by re-parenting).
- * Without a subreaper (a worker thread, the watchdog, macOS) scans read the whole table.
- */
-export function newFindContext(proc: ProcSource, self: Self, subreaper?: { readonly active: boolean; orphans(): number[] }): FindContext {
-  return {
-    proc,
-    self,
-    ancestors: readAncestors(self, proc),
-    walk: subreaper?.active ?? false,
-    orphans: () => subreaper?.orphans() ?? [],
-    tokenCache: new Map(),
-    memory: { lastPid: null, keep: new Set() },
-    emptySince: new Map(),
-  };
-}
-
+/** Whether an environment block's token chain holds one of the given scope ids. */
 export function tokenMatches(block: string | null, tokens: readonly string[]): boolean {
   if (!block || tokens.length === 0) return false;
   const chain = findEnv(block, TOKEN_ENV);
@@ -86,17 +27,20 @@ export function findMembers(claim: Claim, ctx: FindContext): Snapshot {
   if (snap.members.length > 0 || !snap.incremental || sinceOpened) return snap;
   // "Nothing left" from an incremental poll may have missed a child whose pid was handed out
   // before that poll but which joined /proc after it (seen under load: a respawner's fork).
-  // Its parent was a member and is gone now, so the child is visible: confirm with a full scan.
+  // Its parent was a member and is gone now, so the child is visible: confirm with a full scan
+  // (one that reads again while it sees processes end: the child may itself fork and exit while
+  // the table is read, see settledRead in candidates.ts).
   ctx.memory!.lastPid = null;
   return scanOnce(claim, ctx);
 }
 
 function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boolean } {
-  const { table, subtree, incremental } = candidates(ctx);
+  const { table, subtree, incremental, settled } = candidates(ctx);
   const { proc, self } = ctx;
   const tokenCache = ctx.tokenCache ?? new Map<string, boolean>();
   const emptySince = ctx.emptySince ?? new Map<string, number>();
-  let uncertain = false;
+  // A read that kept seeing processes end may have missed a child they forked: not a final answer.
+  let uncertain = !settled;
   // Processes caught mid-exec: probed again by the next (incremental) poll.
   const pending: number[] = [];
   // The environment, or undefined while an exec may be hiding it: then the scan is uncertain and
@@ -105,7 +49,7 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
     const block = proc.environ(info.pid);
     if (block !== '') return block;
     const key = identity(info);
-    const now = performance.now();
+    const now = realTimers.now();
     const since = emptySince.get(key) ?? now;
     emptySince.set(key, since);
     if (now - since >= EXEC_WINDOW_MS) return block;
@@ -136,13 +80,23 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
     return hit;
   };
   // One pass over the table answers "does a proven member of this group exist?" for every group.
+  // Read alive, but gone or a zombie now: it ended while this scan ran (and may have forked).
+  const endedSince = (info: ProcInfo): boolean => {
+    const now = proc.stat(info.pid);
+    return now === null || now.startTicks !== info.startTicks || now.state === 'Z' || isDead(now);
+  };
   let proven: Set<number> | undefined;
   const provenMemberOf = (pgid: number): boolean => {
     if (!proven) {
       proven = new Set();
       const wanted = new Set(claim.groups.map((g) => g.pgid));
       for (const info of table.values()) {
-        if (wanted.has(info.pgid) && !proven.has(info.pgid) && !isDead(info) && (descendsFromSelf(info.pid) || hasToken(info))) proven.add(info.pgid);
+        if (!wanted.has(info.pgid) || proven.has(info.pgid) || isDead(info)) continue;
+        if (descendsFromSelf(info.pid) || hasToken(info)) proven.add(info.pgid);
+        // A member of one of our groups that exited between its stat and its environment's read
+        // proves nothing, and its replacement (a respawner's fork) may not be in the table: the
+        // scan cannot say the group is empty.
+        else if (endedSince(info)) uncertain = true;
       }
     }
     return proven.has(pgid);
@@ -156,7 +110,20 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
   for (const pid of inCgroup) if (!table.has(pid)) { const info = proc.stat(pid); if (info) table.set(pid, info); }
 
   const found = new Map<number, FoundBy>();
+  for (const { pid, startTicks } of claim.processes ?? []) {
+    const info = table.get(pid) ?? proc.stat(pid);
+    if (!info || info.startTicks !== startTicks || isDead(info) || !maySignalPid(pid, self, ctx.ancestors)) continue;
+    table.set(pid, info);
+    found.set(pid, 'ledger');
+  }
+  for (const pid of claim.children?.() ?? []) {
+    const info = table.get(pid) ?? proc.stat(pid);
+    if (!info || found.has(pid) || isDead(info) || !maySignalPid(pid, self, ctx.ancestors)) continue;
+    table.set(pid, info);
+    found.set(pid, 'spawned');
+  }
   for (const info of table.values()) {
+    if (found.has(info.pid)) continue;
     if (isDead(info) || info.kernel || !maySignalPid(info.pid, self, ctx.ancestors)) continue;
     if (groupSet.has(info.pgid)) found.set(info.pid, 'group');
     else if (inCgroup.has(info.pid)) found.set(info.pid, 'cgroup');

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { CurfewError, ERROR_CODES } from '../errors.js';
 import { createDarwinNative } from './darwin.js';
 import { createLinuxNative } from './linux.js';
+import { loadKoffi } from './load.js';
 import type { Native } from './types.js';
 
 export type { Native, SignalResult } from './types.js';
@@ -18,7 +18,7 @@ export function getNative(): Native {
   }
   let koffi: typeof import('koffi');
   try {
-    koffi = createRequire(import.meta.url)('koffi');
+    koffi = loadKoffi(import.meta.url);
   } catch (cause) {
     throw new CurfewError(ERROR_CODES.FFI_UNAVAILABLE, 'failed to load koffi, the FFI used to call libc', { cause });
   }

@@ -6,7 +6,7 @@ import type { ProcSource } from './source.js';
 
 export type { ProcInfo } from './types.js';
 export type { ProcSource } from './source.js';
-export { identity, isDead } from './types.js';
+export { dyingBySignal, identity, isDead, isExiting, type SignalMasks } from './types.js';
 export { findEnv, parseStat } from './stat.js';
 
 let chosen: ProcSource | undefined;

@@ -1,16 +1,20 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { CurfewError, ERROR_CODES } from '../errors.js';
 import type { ProcInfo } from './types.js';
 import type { ProcSource } from './source.js';
 
 // macOS has no /proc. `ps` gives pid, ppid, pgid and state; the session id is not printed by
 // macOS ps, so sid is read through getsid() by the caller where it matters (-1 here). There is
 // no portable start time in ticks, so the identity check falls back to the pid alone there.
+// `ps -p` of a pid that does not exist prints nothing and exits 1, saying nothing: that is
+// "gone". Any other failure (ps missing, an error on stderr) is "could not read", never "gone":
+// read as gone, a live leak would be reported as ended.
 function runPs(args: string[]): string {
-  try {
-    return execFileSync('ps', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return '';
-  }
+  const result = spawnSync('ps', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.error) throw new CurfewError(ERROR_CODES.PROC_UNREADABLE, `failed to run ps: ${(result.error as NodeJS.ErrnoException).code ?? result.error.message}`, { cause: result.error });
+  const stderr = result.stderr.trim();
+  if (result.status === 0 || (result.status === 1 && stderr === '' && result.stdout.trim() === '')) return result.stdout;
+  throw new CurfewError(ERROR_CODES.PROC_UNREADABLE, `failed to run ps ${args.join(' ')}: ${stderr || `exit status ${result.status ?? result.signal}`}`);
 }
 
 function parseRow(line: string): ProcInfo | null {
@@ -46,6 +50,10 @@ export const psProc: ProcSource = {
   cmdline(pid) {
     return runPs(['-ww', '-o', 'command=', '-p', String(pid)]).trim();
   },
+  signalMasks: () => null,
+  exe: () => null,
+  fdTargets: () => null,
+  netTable: () => null,
   lastPid: () => null,
   nowTicks: () => 0,
 };

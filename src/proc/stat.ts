@@ -3,6 +3,8 @@ import type { ProcInfo } from './types.js';
 // /proc/<pid>/stat: "pid (comm) state ppid pgrp session tty tpgid flags ... num_threads(20) ... starttime(22)".
 // comm may contain spaces and parentheses, so fields are counted after the last ')'.
 const PF_KTHREAD = 0x00200000;
+// Set on a task once it is in do_exit(): it is on its way out and needs no signal.
+const PF_EXITING = 0x00000004;
 export function parseStat(text: string): ProcInfo | null {
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
@@ -17,6 +19,7 @@ export function parseStat(text: string): ProcInfo | null {
     threads: Number(fields[17]),
     startTicks: Number(fields[19]),
     kernel: (Number(fields[6]) & PF_KTHREAD) !== 0,
+    exiting: (Number(fields[6]) & PF_EXITING) !== 0,
     comm: text.slice(text.indexOf('(') + 1, close),
   };
 }

@@ -1,33 +1,43 @@
-import { isMainThread } from 'node:worker_threads';
+import { realTimers } from '../clock.js';
+import { isMainThread } from '../main-thread.js';
 import { getNative } from '../native/index.js';
 import { getProc, isDead } from '../proc/index.js';
 import { KnownChildren } from './known-children.js';
 
-const REAP_EVERY_MS = 1000;
+// Orphans are looked for this often besides SIGCHLD: one adopted when a deeper descendant dies
+// sends us no signal, and the watchdog must learn its name before we could die.
+const REAP_EVERY_MS = 200;
 // A dying tree sends a SIGCHLD per orphan, and each sweep reads every orphan's stat: one sweep
 // per burst, not one per signal (per signal, ending a 100-process tree spent ~25 ms of CPU here
 // sweeping, while the tree needed that CPU to exit).
 const SIGCHLD_SWEEP_DELAY_MS = 10;
 
+/** Orphans announced to onAdopt are remembered up to this many, then the memory starts again. */
+const ADOPTED_MAX = 1024;
+
 /**
  * The child-subreaper layer: while on, every orphaned descendant of this process is re-parented
  * to it instead of to init, so it can be found (and reaped) even with a scrubbed environment and
- * a session of its own. Only a process's main thread turns it on: on a worker thread the
- * re-parented orphans would land on a thread that does not know them.
+ * a session of its own. The attribute is the process's, and orphans land on its main thread,
+ * whichever thread turned it on. A worker thread (Vitest's threads pools, Jest's workerThreads,
+ * a pool's worker) turns it on too, but never reaps: it cannot tell an orphan from a child the
+ * main thread's code spawned and libuv will wait for (see mayReap), and it claims an orphan only
+ * by a token naming one of its scopes (registry/orphans.ts, orphanOwner).
  */
 export class Subreaper {
   readonly known: KnownChildren;
   #active = false;
   #tried = false;
   #sweepQueued = false;
+  /** Orphans already announced to onAdopt, by identity. */
+  readonly #adopted = new Set<string>();
 
-  /**
-   * Children this process already has are taken as Node's own (never reaped) unless
-   * `adopted`: a `curfew run` supervisor that took over from its Perl front end (same pid) has
-   * only orphans of the command as children.
-   */
-  constructor(options: { adopted?: boolean } = {}) {
-    this.known = new KnownChildren(options.adopted ? [] : this.#mainThreadChildren(), (pid) => (process.platform === 'linux' ? (getProc().stat(pid)?.startTicks ?? undefined) : undefined));
+  /** Called once for each orphan a sweep finds adopted here, alive (the watchdog's ledger hooks in). */
+  onAdopt: ((pid: number, startTicks: number) => void) | undefined;
+
+  /** Children this process already has are taken as Node's own (never reaped). */
+  constructor() {
+    this.known = new KnownChildren(this.#mainThreadChildren(), (pid) => (process.platform === 'linux' ? (getProc().stat(pid)?.startTicks ?? undefined) : undefined));
   }
 
   get active(): boolean {
@@ -38,37 +48,50 @@ export class Subreaper {
   enable(): boolean {
     if (this.#tried) return this.#active;
     this.#tried = true;
-    if (!isMainThread || process.platform !== 'linux') return false;
+    if (process.platform !== 'linux') return false;
     try {
       this.#active = getNative().setChildSubreaper();
     } catch {
       this.#active = false;
     }
-    if (this.#active) {
+    // Signals reach only the main thread; a worker thread looks now and then.
+    if (this.#active && isMainThread()) {
       process.on('SIGCHLD', () => {
         if (this.#sweepQueued) return;
         this.#sweepQueued = true;
-        setTimeout(() => {
+        realTimers.setTimeout(() => {
           this.#sweepQueued = false;
           this.reapOrphans();
         }, SIGCHLD_SWEEP_DELAY_MS).unref();
       });
       // Children of a worker thread that exits move to the main thread without a SIGCHLD (the
       // kernel only notifies across thread groups), so dead ones are also looked for now and then.
-      setInterval(() => this.reapOrphans(), REAP_EVERY_MS).unref();
     }
+    if (this.#active) realTimers.setInterval(() => this.reapOrphans(), REAP_EVERY_MS).unref();
     return this.#active;
   }
 
-  /** Orphans re-parented here: children of the main thread that Node did not spawn. */
+  /** Only the main thread reaps: its code's own children are known to it alone. */
+  get mayReap(): boolean {
+    return isMainThread();
+  }
+
+  /**
+   * Orphans re-parented here: children of the main thread that Node did not spawn (on a worker
+   * thread: that this thread did not spawn, nor the main thread before we looked).
+   */
   orphans(): number[] {
     if (!this.#active) return [];
     return this.#mainThreadChildren().filter((pid) => !this.known.has(pid));
   }
 
-  /** Whether any orphan is re-parented here (orphans() without its array when off). */
+  /**
+   * Whether any orphan is re-parented here (orphans() without its array when off). On a worker
+   * thread, false: an orphan of its own scopes carries their token and was forked after they
+   * opened, which the pid counter shows; the main thread's children are not its to weigh.
+   */
   hasOrphans(): boolean {
-    return this.#active && this.orphans().length > 0;
+    return this.#active && isMainThread() && this.orphans().length > 0;
   }
 
   /**
@@ -80,10 +103,20 @@ export class Subreaper {
     if (!this.#active) return 0;
     const proc = getProc();
     const native = getNative();
+    // Reaping is the main thread's alone; a worker thread's sweep only announces.
     let reaped = 0;
     for (const pid of this.orphans()) {
       const info = proc.stat(pid);
-      if (info && isDead(info) && native.reapChild(pid)) reaped++;
+      if (!info) continue;
+      const key = `${pid}:${info.startTicks}`;
+      if (isDead(info)) {
+        if (this.mayReap && native.reapChild(pid)) reaped++;
+        this.#adopted.delete(key);
+      } else if (this.onAdopt && !this.#adopted.has(key)) {
+        if (this.#adopted.size >= ADOPTED_MAX) this.#adopted.clear();
+        this.#adopted.add(key);
+        this.onAdopt(pid, info.startTicks);
+      }
     }
     return reaped;
   }

@@ -1,10 +1,10 @@
 import type { ScopeOptions } from '../options.js';
-import { getRegistry } from './registry.js';
+import { getRegistry } from '../registry/registry.js';
 import { Scope, type TeardownReport } from './scope.js';
 
 /** The scope `spawn()` registers in: the one `run()` or `enter()` made current, else the root scope. */
 export function currentScope(): Scope {
-  const registry = getRegistry();
+  const registry = getRegistry<Scope>();
   const store = registry.als.getStore();
   if (store && !store.closed) return store;
   for (let i = registry.entered.length - 1; i >= 0; i--) if (!registry.entered[i].closed) return registry.entered[i];
@@ -18,6 +18,15 @@ export function currentScope(): Scope {
  */
 export function createScope(options?: ScopeOptions): Scope {
   return new Scope(currentScope(), options);
+}
+
+/**
+ * Keeps a process (and its descendants) running past the current scope's end, for the scope
+ * around it to end without calling it a leak: under the test-runner integrations, a helper one
+ * test starts and later tests of the file use. Returns the undo. See `Scope#keep`.
+ */
+export function keep(target: number | { readonly pid?: number }, reason?: string): () => void {
+  return currentScope().keep(target, reason);
 }
 
 /** Ends everything spawned in the current scope; resolves to a report of what had to be ended. */

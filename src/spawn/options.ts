@@ -1,22 +1,10 @@
 import type { Options as ExecaOptions } from 'execa';
 import { invalid, validateBoolean, validateMilliseconds, type EndOptions } from '../options.js';
-import { Scope } from '../scope/scope.js';
+import { Scope, type SpawnOptions } from '../scope/scope.js';
+
+export type { SpawnOptions } from '../scope/scope.js';
 
 const isScope = (value: unknown): value is Scope => value instanceof Scope;
-
-/** Options of `spawn`: every execa option, plus curfew's own. */
-export type SpawnOptions = ExecaOptions &
-  EndOptions & {
-    /**
-     * End the whole group (with the ladder) after this many milliseconds; the subprocess's
-     * promise rejects with `timedOut: true`, as execa's does.
-     */
-    timeout?: number;
-    /** The scope to register in. @default the current scope */
-    scope?: Scope;
-    /** Put this spawn in a cgroup v2 of its own where the machine allows it. @default the scope's */
-    cgroup?: boolean;
-  };
 
 const OWN = new Set(['grace', 'signals', 'timeout', 'scope', 'cgroup']);
 

@@ -1,11 +1,18 @@
 import { execa, type ResultPromise } from 'execa';
+import { Cgroups } from '../cgroup/manager.js';
+import { realTimers } from '../clock.js';
+import { ProcessGroup } from '../group/group.js';
+import type { Subprocess } from '../group/subprocess.js';
+import { extendChain, newScopeId, TOKEN_ENV } from '../ids.js';
 import { normalizeEnd } from '../options.js';
 import { getProc } from '../proc/index.js';
+import { getRegistry } from '../registry/registry.js';
+import { watchdogFor } from '../registry/watchdog-link.js';
 import { currentScope } from '../scope/current.js';
-import { getRegistry, watchdogFor } from '../scope/registry.js';
-import { TOKEN_ENV } from '../scope/token.js';
-import { ProcessGroup } from './group.js';
+import type { Scope } from '../scope/scope.js';
 import { normalizeSpawn, type SpawnOptions } from './options.js';
+
+export type { Subprocess } from '../group/subprocess.js';
 
 // execa's timeout marks `timedOut` and kills the leader alone (its promise may reject before any
 // other timer of the same delay runs); whichever comes first, ours or its rejection, ends the group.
@@ -16,18 +23,16 @@ function endGroupOnTimeout(subprocess: ResultPromise, group: ProcessGroup, timeo
     done = true;
     group.kill().catch((error: unknown) => process.emitWarning(`curfew: failed to end group ${group.pgid} after its timeout: ${(error as Error).message}`));
   };
-  const timer = setTimeout(end, timeout);
+  // Real time, as execa's own timeout is, even in a test that faked the timers.
+  const timer = realTimers.setTimeout(end, timeout);
   subprocess.then(
-    () => clearTimeout(timer),
+    () => realTimers.clearTimeout(timer),
     (error: { timedOut?: boolean }) => {
-      clearTimeout(timer);
+      realTimers.clearTimeout(timer);
       if (error?.timedOut) end();
     },
   );
 }
-
-/** execa's subprocess, plus the group it leads. */
-export type Subprocess = ResultPromise & { readonly group: ProcessGroup };
 
 /**
  * Starts `file` through execa in a new session and process group, with the scope's token in its
@@ -39,7 +44,7 @@ export function spawn(file: string | URL, args?: readonly string[] | SpawnOption
     args = undefined;
   }
   const n = normalizeSpawn(file, args, options);
-  const registry = getRegistry();
+  const registry = getRegistry<Scope>();
   const scope = n.scope ?? currentScope();
   const end = normalizeEnd(n.end, scope.options);
   scope.assertOpen();
@@ -56,9 +61,13 @@ export function spawn(file: string | URL, args?: readonly string[] | SpawnOption
   }
   const proc = getProc();
   const sinceTicks = proc.nowTicks();
+  // The group's own id ends the token chain: what the group starts is provably the group's,
+  // even after its leader has exited and where no subreaper keeps its orphans below us.
+  const groupId = newScopeId();
+  const token = extendChain(scope.token, groupId);
   const subprocess = execa(command, argv, {
     ...n.execa,
-    env: { ...n.execa.env, [TOKEN_ENV]: scope.token },
+    env: { ...n.execa.env, [TOKEN_ENV]: token },
     // Node's `detached` is setsid(): a new session and a new process group led by the child.
     detached: true,
     timeout: n.timeout,
@@ -70,19 +79,24 @@ export function spawn(file: string | URL, args?: readonly string[] | SpawnOption
   const started = pid !== undefined;
   const group = new ProcessGroup({
     pid: pid ?? 0,
-    token: scope.token,
+    id: groupId,
+    token,
     leaderStart: started ? (proc.stat(pid)?.startTicks ?? sinceTicks) : 0,
     sinceTicks,
     end,
     cgroup,
-    release: (g) => {
-      scope.release(g);
-      registry.watchdog?.release(g);
+    onRetire: (g) => {
+      scope.forgetGroup(g);
+      registry.watchdog?.unwatchGroup(g.pgid);
     },
   });
   if (started) {
-    scope.register(group);
-    if (scope.options.watchdog) watchdogFor(registry).register(group, scope);
+    scope.addGroup(group);
+    if (scope.options.watchdog) {
+      const watchdog = watchdogFor(registry);
+      watchdog.watchToken(scope.id, scope.createdTicks);
+      watchdog.watchGroup({ pgid: group.pgid, leaderStart: group.leaderStart, sinceTicks: scope.createdTicks, graceMs: scope.options.grace, cgroup: group.cgroup });
+    }
     subprocess.nodeChildProcess.once('exit', () => group.markLeaderExited());
     if (n.timeout) endGroupOnTimeout(subprocess, group, n.timeout);
   } else {
@@ -93,4 +107,6 @@ export function spawn(file: string | URL, args?: readonly string[] | SpawnOption
   return Object.assign(subprocess, { group });
 }
 
-getRegistry().spawn = spawn;
+const registry = getRegistry<Scope>();
+registry.spawn = spawn;
+registry.detectCgroups ??= () => Cgroups.detect();

@@ -17,12 +17,13 @@ async function startTrees(cgroup) {
   const scope = createScope({ grace: 5000, cgroup });
   const names = ['background-grandchild.sh', 'setsid-fork.sh', 'sigterm-ignoring-grandchild.sh', 'new-group-grandchild.sh', 'wide-tree.sh'];
   if (cgroup) names.push('scrubbed-env-daemon.sh');
-  const lines = await Promise.all(names.map((name) => firstLine(spawn(fixture(name), [], { scope, buffer: false, reject: false }).stdout)));
+  // stderr inherited: a fixture that fails says why in the test's output.
+  const lines = await Promise.all(names.map((name) => firstLine(spawn(fixture(name), [], { scope, buffer: false, reject: false, stderr: 'inherit' }).stdout, name)));
   // And one started with plain child_process inside the entered scope: found by its token.
   const exit = scope.enter();
   const plain = nodeSpawn(fixture('double-fork-daemon.mjs'), [], { stdio: ['ignore', 'pipe', 'inherit'] });
   exit();
-  lines.push(await firstLine(plain.stdout));
+  lines.push(await firstLine(plain.stdout, 'double-fork-daemon.mjs'));
   return lines.flatMap((l) => l.pids);
 }
 

@@ -1,25 +1,22 @@
-import { spawn as nodeSpawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixturePath, ORPHANING, readLine } from '../helpers/fixtures.js';
 import { MARKER_ENV, newMarker, survivors, waitUntil } from '../helpers/processes.js';
 import { track, useCleanup } from '../helpers/cleanup.js';
 import { cgroupBase, cgroupUsable } from '../helpers/cgroup.js';
-import { CLI_ENTRIES, COMMAND, PATH_WITH_THIS_NODE } from '../helpers/cli.js';
+import { CLI_JS, PATH_WITH_THIS_NODE } from '../helpers/cli.js';
 
 useCleanup();
 
 const PATH = PATH_WITH_THIS_NODE;
-const HAS_PERL = spawnSync('perl', ['-e', '0']).status === 0;
-if (!HAS_PERL) console.log('cli.test: no perl on this machine, so `curfew` runs the Node CLI and the Perl supervisor is not tested');
 
 const CGROUP = cgroupUsable();
 if (!CGROUP) console.log('cli.test: no writable cgroup v2 subtree here, so cgroup placement by `curfew run` is not tested (see `curfew doctor`)');
 
-const ENTRIES = CLI_ENTRIES;
 const LEAVE = fileURLToPath(new URL('../drivers/print-and-leave.mjs', import.meta.url));
 const EXIT_LEAKED = 86;
 
@@ -29,10 +26,10 @@ interface Ran {
   stderr: string;
 }
 
-let entry = ENTRIES[0];
-
-function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = nodeSpawn(entry.file, [...entry.prefix, ...args], { env: { ...process.env, PATH, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `curfew` with args; `via` is a command line that execs it (given as its last argument). */
+function start(args: string[], env: NodeJS.ProcessEnv = {}, via: string[] = []): ChildProcess {
+  const [file, ...before] = [...via, CLI_JS];
+  const child = nodeSpawn(file, [...before, ...args], { env: { ...process.env, PATH, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   track([child.pid!]);
   return child;
 }
@@ -54,21 +51,14 @@ function finish(child: ChildProcess): Promise<Ran> {
   return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
 }
 
-// With warnings on (the supervisor leaves them off to start faster): none may show.
 async function curfew(args: string[], env?: NodeJS.ProcessEnv): Promise<Ran> {
-  const ran = await finish(start(args, { PERL5OPT: '-w', ...env }));
-  expect(ran.stderr).not.toMatch(/ at \S+ line \d+/);
-  return ran;
+  return finish(start(args, env));
 }
 const tmp = () => mkdtempSync(join(tmpdir(), 'curfew-cli-'));
 
 const FIXTURES = ORPHANING.map((f) => f.name);
 
-describe.each(ENTRIES)('curfew run, as $name', (each) => {
-  beforeEach(() => {
-    entry = each;
-  });
-
+describe('curfew run', () => {
   it('exits 0 with an empty report for a command that leaks nothing', async () => {
     const json = join(tmp(), 'report.json');
     const ran = await curfew(['run', '--json', json, '--', 'true']);
@@ -148,12 +138,6 @@ describe.each(ENTRIES)('curfew run, as $name', (each) => {
     expect((await curfew(['--help'])).stdout).toMatch(/doctor/);
   });
 
-  it.runIf(each.file === COMMAND && HAS_PERL)('compiles cleanly with Perl warnings on', () => {
-    const checked = spawnSync('perl', ['-x', '-c', '-w', COMMAND], { encoding: 'utf8' });
-    expect(checked.status).toBe(0);
-    expect(checked.stderr.trim()).toBe(`${COMMAND} syntax OK`);
-  });
-
   it('gives the command a run token and a session of its own', async () => {
     const ran = await curfew(['run', '--quiet', '--', 'sh', '-c', 'echo "$CURFEW_TOKEN $$ $(cut -d" " -f6 /proc/$$/stat)"']);
     expect(ran.status).toBe(0);
@@ -172,35 +156,47 @@ describe.each(ENTRIES)('curfew run, as $name', (each) => {
     expect(existsSync(join(cgroupBase()!, basename(path)))).toBe(false);
   });
 
-  it.runIf(each.file === COMMAND && HAS_PERL)('is supervised by Perl, not Node, until something is left', async () => {
-    const ran = await curfew(['run', '--quiet', '--', 'sh', '-c', 'cat /proc/$PPID/comm']);
-    expect(ran.stdout.trim()).toBe('perl');
+  // New cgroups under a threaded one are "domain invalid" and take no process: curfew started in
+  // a threaded cgroup makes the run's cgroup there, and cannot move the command into it.
+  it.runIf(CGROUP)('runs nothing and exits 70 when the command cannot be moved into its cgroup', async (ctx) => {
+    const threaded = join(cgroupBase()!, `test-threaded-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(threaded);
+    let child: ChildProcess | undefined;
+    try {
+      try {
+        writeFileSync(join(threaded, 'cgroup.type'), 'threaded');
+      } catch (error) {
+        // The kernel refuses a threaded cgroup while domain controllers (memory, io) are enabled
+        // above it (CI saw ENOTSUP once, another test's cgroups being in use): no setting, no test.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOTSUP' && (error as NodeJS.ErrnoException).code !== 'EOPNOTSUPP') throw error;
+        console.log(`cli.test: ${cgroupBase()} takes no threaded cgroup now (${(error as NodeJS.ErrnoException).code}), so the failed cgroup move is not tested in this run`);
+        ctx.skip();
+      }
+      child = start(['run', '--', 'sh', '-c', 'echo ran'], {}, ['/bin/sh', '-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', threaded]);
+      const ran = await finish(child);
+      expect(ran.stdout).toBe('');
+      // The shell's reason, then curfew's verdict.
+      expect(ran.stderr).toMatch(/^curfew: 1: .*\ncurfew: could not move the command into its cgroup \S+, so it was not run\n$/);
+      expect(ran.status).toBe(70);
+      // curfew removed the cgroup it made.
+      expect(readdirSync(threaded, { withFileTypes: true }).filter((e) => e.isDirectory())).toEqual([]);
+    } finally {
+      const running = child && child.exitCode === null && child.signalCode === null ? child : undefined;
+      if (running) await new Promise((resolve) => running.once('exit', resolve));
+      for (const e of readdirSync(threaded, { withFileTypes: true })) if (e.isDirectory() && /^curfew-/.test(e.name)) rmdirSync(join(threaded, e.name));
+      rmdirSync(threaded);
+    }
   });
 
-  it.runIf(each.file === COMMAND && HAS_PERL)('refuses to run a command when no node is on PATH to end its leaks', async () => {
-    const bin = mkdtempSync(join(tmpdir(), 'curfew-path-'));
-    symlinkSync(spawnSync('sh', ['-c', 'command -v perl'], { encoding: 'utf8' }).stdout.trim(), join(bin, 'perl'));
-    const ran = await curfew(['run', '--', '/bin/echo', 'ran'], { PATH: bin });
-    expect(ran.status).toBe(70);
-    expect(ran.stderr).toMatch(/node is not on PATH/);
-    expect(ran.stdout).toBe('');
-  });
-
-  it.runIf(each.file === process.execPath)('refuses a malformed handover from the Perl front end, running nothing', async () => {
-    const ran = await curfew(['run', '--', 'sh', '-c', 'echo ran'], { CURFEW_HANDOVER: '1 2 3' });
-    expect(ran.status).toBe(70);
-    expect(ran.stderr).toMatch(/malformed CURFEW_HANDOVER/);
-    expect(ran.stdout).toBe('');
-  });
 });
 
 describe('the installed command', () => {
-  // npm links node_modules/.bin/curfew to the package's file: both the shell preamble (doctor)
-  // and the Perl supervisor (a handover after a leak) must find curfew.js through the link.
+  // npm links node_modules/.bin/curfew to the package's file: the CLI must find its bundle
+  // (dist/cli/curfew.bundle.js) and package.json through the link.
   it('works through a relative symlink, as npm links it', async () => {
     const bin = join(mkdtempSync(join(tmpdir(), 'curfew-bin-')), '.bin');
     mkdirSync(bin);
-    symlinkSync(relative(bin, COMMAND), join(bin, 'curfew'));
+    symlinkSync(relative(bin, CLI_JS), join(bin, 'curfew'));
     const run = (args: string[]) => finish(nodeSpawn(join(bin, 'curfew'), args, { env: { ...process.env, PATH, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] }));
     const doctor = await run(['doctor', '--json']);
     expect(doctor.status).toBe(0);
@@ -215,10 +211,6 @@ describe('the installed command', () => {
 });
 
 describe('curfew doctor', () => {
-  beforeEach(() => {
-    entry = ENTRIES[0];
-  });
-
   it('reports the layers this machine allows', async () => {
     const ran = await curfew(['doctor', '--json']);
     expect(ran.status).toBe(0);

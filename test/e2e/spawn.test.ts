@@ -20,8 +20,9 @@ describe('spawn', () => {
     expect(info.sid).toBe(sub.pid);
     expect(sub.group.pgid).toBe(sub.pid);
     expect(sub.group.leader).toBe(sub.pid);
-    expect(token).toBe(scope.token);
-    expect(token.split(':')).toContain(scope.id);
+    // The scope's chain, then the group's own id.
+    expect(token).toBe(sub.group.token);
+    expect(token).toBe(`${scope.token}:${sub.group.id}`);
     expect(sub.group.members().map((p) => p.pid)).toEqual([sub.pid]);
     expect(scope.groups).toContain(sub.group);
   });
@@ -176,7 +177,7 @@ describe('safety', () => {
     expect(procInfo(c.pid!)!.pgid).toBe(procInfo(process.pid)!.pgid);
     const exited = new Promise((r) => c.once('exit', r));
     const report = await scope.teardown();
-    expect(report.ended.map((p) => [p.pid, p.foundBy])).toEqual([[c.pid, 'token']]);
+    expect(report.ended.map((p) => [p.pid, p.foundBy])).toEqual([[c.pid, 'spawned']]);
     await exited;
     expect(isAlive(process.pid)).toBe(true);
   });

@@ -25,3 +25,8 @@ export function cgroupBase(): string | undefined {
   const d = doctor();
   return d?.base ?? undefined;
 }
+
+/** Where cgroup v2 is mounted (a process's cgroup directory is this joined with its `0::` path). */
+export function cgroupMount(): string | undefined {
+  return doctor()?.mount ?? undefined;
+}

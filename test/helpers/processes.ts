@@ -34,7 +34,12 @@ export function procInfo(pid: number) {
 
 /** Live processes whose environment carries this test's marker (ours by construction). */
 export function withMarker(marker: string): number[] {
-  const needle = `${MARKER_ENV}=${marker}`;
+  return withVariable(MARKER_ENV, marker);
+}
+
+/** Live processes (not this one) whose environment has name=value. */
+export function withVariable(name: string, value: string): number[] {
+  const needle = `${name}=${value}`;
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 // Internal module: the kernel's fork ordering (a pid is handed out before its process shows in
 // /proc) cannot be paused from user space, so the scan's answer to it is tested on a scripted
 // process table. The end-to-end cover is the load test's respawners.
-import { findMembers, newFindContext } from '../../dist/kill/find.js';
+import { newFindContext } from '../../dist/kill/context.js';
+import { findMembers } from '../../dist/kill/find.js';
 
 const TOKEN = 'scope1';
 const self = { pid: 5000, pgid: 5000, sid: 5000 };
@@ -13,7 +14,7 @@ interface Row { pid: number; ppid: number; pgid: number; token: boolean; environ
 function scriptedTable() {
   const rows = new Map<number, Row>();
   let last = 6000;
-  const info = (r: Row) => ({ pid: r.pid, ppid: r.ppid, pgid: r.pgid, sid: r.pgid, state: 'S', threads: 1, startTicks: r.pid, comm: 'perl' });
+  const info = (r: Row) => ({ pid: r.pid, ppid: r.ppid, pgid: r.pgid, sid: r.pgid, state: 'S', threads: 1, startTicks: r.pid, comm: 'sleep' });
   const proc = {
     stat: (pid: number) => (rows.has(pid) ? info(rows.get(pid)!) : null),
     list: () => [...rows.values()].map(info),
@@ -24,7 +25,11 @@ function scriptedTable() {
       const row = rows.get(pid);
       return !row ? null : (row.environ ?? (row.token ? `CURFEW_TOKEN=${TOKEN}\0` : 'PATH=/bin\0'));
     },
-    cmdline: () => 'perl',
+    cmdline: () => 'sleep 300',
+    exe: () => null,
+    fdTargets: () => null,
+    netTable: () => null,
+    signalMasks: () => null,
     lastPid: () => last,
     nowTicks: () => 1_000_000,
   };
@@ -156,5 +161,129 @@ describe('a scope without groups, probed since it opened', () => {
     t.allocate();
     expect(findMembers(claim, ctx).members).toEqual([]);
     expect(listed).toBe(1);
+  });
+});
+
+describe('a full read while a member forks and exits', () => {
+  interface Proc { pid: number; ppid: number; pgid: number; state: string }
+  const claim = { groups: [{ pgid: 5900, leaderStart: 5900 }], tokens: [TOKEN], sinceTicks: 0 };
+
+  /** A table read the way /proc is: the pids are listed first, then each one's stat is read. */
+  function listedTable() {
+    const rows = new Map<number, Proc>();
+    const onStat = new Map<number, () => void>();
+    const stats: number[] = [];
+    let listings = 0;
+    const info = (r: Proc) => ({ pid: r.pid, ppid: r.ppid, pgid: r.pgid, sid: r.pgid, state: r.state, threads: 1, startTicks: r.pid, comm: 'sleep' });
+    const proc = {
+      stat: (pid: number) => {
+        stats.push(pid);
+        const hook = onStat.get(pid);
+        onStat.delete(pid);
+        hook?.();
+        return rows.has(pid) ? info(rows.get(pid)!) : null;
+      },
+      pids: () => (listings++, [...rows.keys()]),
+      list: () => [...rows.values()].map(info),
+      children: (pid: number) => [...rows.values()].filter((r) => r.ppid === pid).map((r) => r.pid),
+      childrenOfTask: () => [],
+      isProcess: () => true,
+      environ: (pid: number) => (rows.has(pid) ? `CURFEW_TOKEN=${TOKEN}\0` : null),
+      cmdline: () => 'sleep 300',
+      exe: () => null,
+      fdTargets: () => null,
+      netTable: () => null,
+      signalMasks: () => null,
+      lastPid: () => Math.max(6000, ...rows.keys()),
+      nowTicks: () => 1_000_000,
+    };
+    return {
+      proc,
+      stats,
+      listings: () => listings,
+      add: (pid: number, ppid = 1, state = 'S') => void rows.set(pid, { pid, ppid, pgid: 5900, state }),
+      /** Just before pid's stat is read, run what the process does (it is already listed). */
+      beforeStat: (pid: number, what: () => void) => void onStat.set(pid, what),
+      zombie: (pid: number) => void (rows.get(pid)!.state = 'Z'),
+    };
+  }
+
+  it("finds the child of the last member, forked after the listing and before the member's own stat", () => {
+    const t = listedTable();
+    // A SIGTERM respawner born with the group's SIGTERM pending: listed, then it forks its
+    // replacement and exits (a zombie of its subreaper) before the scan reads its stat.
+    t.add(6001);
+    t.beforeStat(6001, () => {
+      t.add(6002);
+      t.zombie(6001);
+    });
+    const snap = findMembers(claim, newFindContext(t.proc, self, undefined, { settle: true }));
+    expect(snap.members.map((m) => m.info.pid)).toEqual([6002]);
+    expect(snap.uncertain).toBe(false);
+    expect(t.listings()).toBe(2);
+    // Each process is read once: the second pass reads only what is new in its listing.
+    expect(t.stats.filter((pid) => pid === 6001)).toHaveLength(1);
+  });
+
+  it('reads the table once where settling is off (in-process teardowns), as before', () => {
+    const t = listedTable();
+    t.add(6001);
+    t.zombie(6001);
+    expect(findMembers(claim, newFindContext(t.proc, self)).members).toEqual([]);
+    expect(t.listings()).toBe(0);
+  });
+
+  it('reads again only while it sees processes end, and trusts a quiet table after one pass', () => {
+    const t = listedTable();
+    t.add(6001);
+    expect(findMembers(claim, newFindContext(t.proc, self, undefined, { settle: true })).members.map((m) => m.info.pid)).toEqual([6001]);
+    expect(t.listings()).toBe(1);
+  });
+
+  it('is uncertain, not final, when processes keep ending while it reads', () => {
+    const t = listedTable();
+    // Every new listing shows another short-lived process already gone: the read never settles.
+    let next = 7000;
+    const pids = t.proc.pids;
+    t.proc.pids = () => {
+      const pid = next++;
+      t.add(pid, 1, 'Z');
+      return pids();
+    };
+    const snap = findMembers(claim, newFindContext(t.proc, self, undefined, { settle: true }));
+    expect(snap.members).toEqual([]);
+    expect(snap.uncertain).toBe(true);
+    expect(t.listings()).toBeLessThanOrEqual(10);
+  });
+
+  it('walks the subtree again when a process in it ended (subreaper: the child comes to us)', () => {
+    const t = listedTable();
+    t.add(6001, self.pid);
+    // The member forks and exits after our children were read; its child is re-parented to us.
+    t.beforeStat(6001, () => {
+      t.add(6002, self.pid);
+      t.zombie(6001);
+    });
+    const snap = findMembers(claim, newFindContext(t.proc, self, { active: true, orphans: () => [] }, { settle: true }));
+    expect(snap.members.map((m) => m.info.pid)).toEqual([6002]);
+    expect(snap.uncertain).toBe(false);
+  });
+});
+
+describe('a member that exits between its stat and its environment', () => {
+  it('leaves the scan uncertain: its group is neither proven nor known to be empty', () => {
+    const t = scriptedTable();
+    // The group's leader is gone; its one member is read alive, then exits (a respawner forking
+    // its replacement) before its environment is read.
+    t.attach({ pid: 6001, ppid: 1, pgid: 5900, token: true });
+    const claim = { groups: [{ pgid: 5900, leaderStart: 5900 }], tokens: [TOKEN], sinceTicks: 0 };
+    const environ = t.proc.environ;
+    t.proc.environ = (pid: number) => {
+      if (pid === 6001) t.exit(6001);
+      return environ(pid);
+    };
+    const snap = findMembers(claim, newFindContext(t.proc, self));
+    expect(snap.members).toEqual([]);
+    expect(snap.uncertain).toBe(true);
   });
 });

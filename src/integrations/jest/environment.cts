@@ -20,7 +20,7 @@ const SESSION = url.pathToFileURL(path.join(__dirname, 'session.bundle.js')).hre
  * processes are ended; test files cannot `require('curfew')` (an ES module) without Jest's ESM mode.
  */
 class CurfewEnvironment extends jestEnvironmentNode.TestEnvironment {
-  readonly #options: unknown;
+  readonly #options: Record<string, unknown> | undefined;
   readonly #testPath: string;
   readonly #rootDir: string;
   #session: JestSession | undefined;
@@ -28,7 +28,7 @@ class CurfewEnvironment extends jestEnvironmentNode.TestEnvironment {
   // Never assign `this.context`: jest-environment-node keeps the test file's vm context there.
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
-    this.#options = (config.projectConfig.testEnvironmentOptions as { curfew?: unknown } | undefined)?.curfew;
+    this.#options = config.projectConfig.testEnvironmentOptions as Record<string, unknown> | undefined;
     this.#testPath = context.testPath;
     this.#rootDir = config.projectConfig.rootDir;
   }
@@ -39,6 +39,8 @@ class CurfewEnvironment extends jestEnvironmentNode.TestEnvironment {
     const { JestSession } = (await import(SESSION)) as typeof import('./session.js');
     this.#session = new JestSession(this.#options, this.#testPath, this.#rootDir, (name, value) => this.#mirror(name, value));
     this.#session.start();
+    // Test files are CommonJS and cannot import curfew (an ES module): keep() is a global.
+    (this.global as { curfew?: unknown }).curfew = Object.freeze({ keep: this.#session.keep });
   }
 
   async handleTestEvent(event: Circus.AsyncEvent, state: Circus.State): Promise<void> {

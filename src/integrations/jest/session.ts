@@ -1,12 +1,15 @@
 import { appendFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Circus } from '@jest/types';
-import { TOKEN_ENV } from '../../scope/token.js';
-import { formatLeakBlock, formatProcesses, painter, subjects, titles } from '../shared/format.js';
-import { leakError as sharedLeakError, type LeakList } from '../shared/leaks.js';
-import { normalizeIntegrationOptions, type NormalizedIntegrationOptions } from '../shared/options.js';
+import { keep } from '../../scope/current.js';
+import { TOKEN_ENV } from '../../ids.js';
+import { leakError } from '../shared/failure.js';
+import { subjects, titles } from '../shared/format.js';
+import type { LeakList } from '../shared/leaks.js';
+import { fileScopeOptions, INTEGRATION_KEYS, normalizeIntegrationOptions, type NormalizedIntegrationOptions } from '../shared/options.js';
 import { Unit } from '../shared/unit.js';
 import channel from './channel.cjs';
+import { printUnreported } from './unreported.js';
 
 export type UnitKind = 'tests' | 'suites' | 'files';
 
@@ -22,11 +25,6 @@ export interface LeakLine {
 
 /** Copies the token into the test file's own `process.env`, a copy Jest took when the file started. */
 export type MirrorToken = (name: string, value: string | undefined) => void;
-
-// `describe > test`, without Jest's root block.
-function leakError(subject: string, leaks: LeakList): Error {
-  return sharedLeakError(subject, leaks, formatProcesses(leaks));
-}
 
 // "Test suite failed to run" prints the message and then the stack (Jest 30) or only the stack
 // (Jest 29): the list goes in the stack alone, so that it shows once in both.
@@ -54,17 +52,34 @@ export class JestSession {
   readonly #label: string;
   readonly #mirror: MirrorToken;
   readonly #units = new Map<object, Unit>();
+  /** Titles of the units that left processes running for their owner, by scope id (for attribution). */
+  readonly #titles = new Map<string, string>();
   #fileUnit: Unit | undefined;
 
-  constructor(options: unknown, testPath: string, rootDir: string, mirror: MirrorToken) {
-    this.#options = normalizeIntegrationOptions(options ?? {});
+  /**
+   * `environmentOptions` is the whole `testEnvironmentOptions`: curfew's own go under its
+   * `curfew` key, and one of them at the top level is an error rather than silently ignored.
+   */
+  constructor(environmentOptions: Record<string, unknown> | undefined, testPath: string, rootDir: string, mirror: MirrorToken) {
+    const misplaced = Object.keys(environmentOptions ?? {}).filter((key) => INTEGRATION_KEYS.has(key));
+    if (misplaced.length > 0) {
+      const [key] = misplaced;
+      const error = new TypeError(`curfew's \`${key}\` option goes under \`testEnvironmentOptions.curfew\`, not at the top of \`testEnvironmentOptions\`: write testEnvironmentOptions: { curfew: { ${key}: ${JSON.stringify(environmentOptions![key])} } }.`);
+      // A stack into curfew's bundle would only hide the message the user needs.
+      error.stack = `${error.name}: ${error.message}`;
+      throw error;
+    }
+    this.#options = normalizeIntegrationOptions(environmentOptions?.curfew ?? {});
     this.#file = testPath;
     this.#label = relative(rootDir, testPath) || testPath;
     this.#mirror = mirror;
   }
 
+  /** `curfew.keep()` as the test file sees it (a global: Jest test files are CommonJS and cannot import curfew). */
+  readonly keep = (target: number | { readonly pid?: number }, reason?: string): (() => void) => keep(target, reason);
+
   start(): void {
-    this.#fileUnit = new Unit(this.#options).enter();
+    this.#fileUnit = new Unit(fileScopeOptions(this.#options)).enter();
     this.#sync();
   }
 
@@ -85,12 +100,14 @@ export class JestSession {
         const leaks = await this.#end(event.test);
         // Pushed, never thrown: a throw here would fail the whole file instead of this test.
         if (leaks && this.#report('tests', titles.test(this.#label, pathOf(event.test)), leaks)) event.test.errors.push(leakError(subjects.test, leaks));
+        this.#remember(event.test, `the test "${pathOf(event.test)}"`);
         return;
       }
       case 'run_describe_finish': {
         const block = event.describeBlock;
         if (!block.parent) return this.#finishFile(state);
         const leaks = await this.#end(block);
+        this.#remember(block, `describe "${pathOf(block)}"`);
         if (leaks && this.#report('suites', titles.suite(this.#label, pathOf(block)), leaks)) state.unhandledErrors.push(suiteLeakError(subjects.suite(block.name), leaks));
         return;
       }
@@ -109,22 +126,37 @@ export class JestSession {
   async #finishFile(state: Circus.State | undefined): Promise<void> {
     const unit = this.#fileUnit;
     this.#fileUnit = undefined;
-    const leaks = await unit?.end();
+    // Jest gives every test file a module registry of its own: the file's end is the end of
+    // whatever its modules held (esbuild's service, say), so that is let go here.
+    const leaks = await unit?.end('close', (id) => this.#titles.get(id));
+    this.#titles.clear();
     this.#sync();
     if (leaks && this.#report('files', titles.file(this.#label), leaks)) state?.unhandledErrors.push(suiteLeakError(subjects.file, leaks));
   }
 
   #open(key: object): void {
-    this.#units.set(key, new Unit(this.#options).enter());
+    this.#units.set(key, new Unit().enter());
     this.#sync();
   }
+
+  // The last unit ended, per key, while it is attributed (only one that kept something is).
+  readonly #ended = new Map<object, Unit>();
 
   async #end(key: object): Promise<LeakList | undefined> {
     const unit = this.#units.get(key);
     this.#units.delete(key);
     const leaks = !unit || unit.endIfIdle() ? undefined : await unit.end();
+    if (unit?.keptSome) this.#ended.set(key, unit);
     this.#sync();
     return leaks;
+  }
+
+  // A unit that left something running for its owner is remembered by title, for the file's report.
+  #remember(key: object, title: string): void {
+    const unit = this.#ended.get(key);
+    if (!unit) return;
+    this.#ended.delete(key);
+    this.#titles.set(unit.scope.id, title);
   }
 
   #sync(): void {
@@ -135,7 +167,7 @@ export class JestSession {
   #report(kind: UnitKind, title: string, leaks: LeakList): boolean {
     const { onLeak } = this.#options;
     if (onLeak === 'ignore') return false;
-    if (!this.#send({ file: this.#file, title, kind, leaks })) process.stderr.write(formatLeakBlock(title, leaks, painter(process.stderr.isTTY === true && !process.env.NO_COLOR)));
+    if (!this.#send({ file: this.#file, title, kind, leaks })) printUnreported(kind, title, this.#file, leaks, this.#options);
     return onLeak === 'fail';
   }
 

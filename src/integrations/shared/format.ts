@@ -1,17 +1,10 @@
-import { painter } from '../../cli/report.js';
-import type { FoundBy } from '../../kill/types.js';
+import { formatLeakLine } from '../../format/leak.js';
+import { painter, type Paint } from '../../format/paint.js';
+import { plural } from '../../format/words.js';
 import type { LeakList, LeakRecord } from './leaks.js';
 
-export type Paint = ReturnType<typeof painter>;
-export { painter };
-
-const FOUND: Record<FoundBy, string> = {
-  group: "in its spawn's process group",
-  token: 'by its token',
-  descendant: 'as a descendant of a leak',
-  orphan: 're-parented to the test process',
-  cgroup: 'in its cgroup',
-};
+// The reporters' one import for their formatting: the painter is the shared one in src/format/.
+export { painter, type Paint };
 
 const MAX_CMD = 160;
 
@@ -25,6 +18,7 @@ export const titles = {
   test: (file: string, path: string): string => `${file} > ${path}`,
   suite: (file: string, path: string): string => `${file} > ${path} (${SUITE_PART})`,
   file: (file: string): string => `${file} (${FILE_PART})`,
+  run: 'the run (processes re-parented to the runner that no test could be pinned to)',
 };
 
 /** How a failure names what leaked, as the subject of "… left N processes running". */
@@ -34,19 +28,23 @@ export const subjects = {
   file: `the file (${FILE_PART})`,
 };
 
+// Detail lines sit under the process's line, indented past its pid.
+const DETAIL = '      ';
+
 function formatProcess(p: LeakRecord, paint: Paint): string {
   const cmd = p.cmd.length > MAX_CMD ? `${p.cmd.slice(0, MAX_CMD - 1)}…` : p.cmd;
-  const fate = p.alive ? paint.red(`still alive after ${p.signal}`) : `ended by ${p.signal}`;
-  return `  ${paint.bold(String(p.pid))} ${cmd}  ${paint.dim(`[${p.escape}, found ${FOUND[p.foundBy] ?? p.foundBy}; ${fate}]`)}`;
+  const lines = [`  ${formatLeakLine({ ...p, cmd }, paint, 'test')}`];
+  if (p.listening?.length) lines.push(`${DETAIL}listening on ${p.listening.join(', ')}`);
+  if (p.startedIn) lines.push(`${DETAIL}started in ${p.startedIn}`);
+  if (p.kept) lines.push(`${DETAIL}${p.kept}`);
+  // Not "at": Jest takes a line with " at " for the start of a stack trace.
+  if (p.spawnedAt?.length) lines.push(`${DETAIL}${paint.dim(`spawned in ${p.spawnedAt.join(', called from ')}`)}`);
+  return lines.join('\n');
 }
 
 /** One line per leaked process, then any problem teardown had. */
 export function formatProcesses(list: LeakList, paint: Paint = painter(false)): string {
   return [...list.processes.map((p) => formatProcess(p, paint)), ...list.problems.map((p) => `  ${paint.red(`problem: ${p}`)}`)].join('\n');
-}
-
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : word.endsWith('s') ? 'es' : 's'}`;
 }
 
 /** The block a reporter prints for one leaking test, suite or file. */
@@ -58,6 +56,7 @@ export interface LeakTally {
   tests: number;
   suites: number;
   files: number;
+  runs?: number;
   processes: number;
   alive: number;
 }
@@ -66,8 +65,8 @@ export function emptyTally(): LeakTally {
   return { tests: 0, suites: 0, files: 0, processes: 0, alive: 0 };
 }
 
-export function countLeaks(tally: LeakTally, kind: 'tests' | 'suites' | 'files', list: LeakList): void {
-  tally[kind]++;
+export function countLeaks(tally: LeakTally, kind: 'tests' | 'suites' | 'files' | 'runs', list: LeakList): void {
+  tally[kind] = (tally[kind] ?? 0) + 1;
   tally.processes += list.processes.length;
   tally.alive += list.processes.filter((p) => p.alive).length;
 }
@@ -75,7 +74,7 @@ export function countLeaks(tally: LeakTally, kind: 'tests' | 'suites' | 'files',
 /** The one line at the end of a run; empty when nothing leaked. */
 export function formatSummary(tally: LeakTally, paint: Paint): string {
   if (tally.processes === 0) return '';
-  const units = [plural(tally.tests, 'test'), plural(tally.suites, 'suite'), plural(tally.files, 'file')].filter((u) => !u.startsWith('0 '));
+  const units = [plural(tally.tests, 'test'), plural(tally.suites, 'suite'), plural(tally.files, 'file'), ...(tally.runs ? ['the run itself'] : [])].filter((u) => !u.startsWith('0 '));
   const who = units.length > 1 ? `${units.slice(0, -1).join(', ')} and ${units.at(-1)}` : units[0];
   const ended = tally.alive === 0 ? 'all were ended' : paint.red(`${tally.alive} could not be ended`);
   return `${paint.red('curfew:')} ${who} left ${plural(tally.processes, 'process')} running; ${ended}.\n`;

@@ -1,23 +1,14 @@
-import { CurfewError, ERROR_CODES } from '../../errors.js';
-import type { EndedProcess, FoundBy } from '../../kill/types.js';
-import type { SignalName } from '../../options.js';
+import { escapeOf } from '../../format/leak.js';
+import type { ReportedProcess } from '../../report/types.js';
+import type { EndedProcess } from '../../kill/types.js';
 import type { Self } from '../../kill/guards.js';
 import type { TeardownReport } from '../../scope/scope.js';
 
-/** How a leaked process got away from the test process: the same words `curfew run` uses. */
-export type Escape = 'same group' | 'new group' | 'new session';
-
-/** One leaked process as reports show it; plain data, so Vitest can send it to the main process. */
-export interface LeakRecord {
-  pid: number;
-  cmd: string;
-  escape: Escape;
-  foundBy: FoundBy;
-  /** The signal that ended it (for one still alive: the last one tried). */
-  signal: SignalName;
-  /** True when it outlived SIGKILL (stuck in uninterruptible sleep, say). */
-  alive: boolean;
-}
+/**
+ * One leaked process as reports show it; plain data, so Vitest can send it to the main process.
+ * The same record a report file holds (src/report/types.ts).
+ */
+export type LeakRecord = ReportedProcess;
 
 /** What a test, suite or file left running. */
 export interface LeakList {
@@ -26,28 +17,32 @@ export interface LeakList {
   problems: string[];
 }
 
-function escapeOf(p: EndedProcess, self: Self): Escape {
-  if (p.sid !== self.sid) return 'new session';
-  return p.pgid === self.pgid ? 'same group' : 'new group';
+/** The title of the unit a scope id belongs to, when it is not the reporting unit's own. */
+export type TitleOf = (scopeId: string) => string | undefined;
+
+// The innermost scope in its token chain that has a title: where it was started.
+function startedIn(token: string | undefined, titleOf: TitleOf | undefined): string | undefined {
+  if (!token || !titleOf) return undefined;
+  const ids = token.split(':');
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const title = titleOf(ids[i]);
+    if (title) return title;
+  }
+  return undefined;
 }
 
-function toRecord(p: EndedProcess, self: Self, alive: boolean): LeakRecord {
-  return { pid: p.pid, cmd: p.cmd, escape: escapeOf(p, self), foundBy: p.foundBy, signal: p.signal, alive };
+function toRecord(p: EndedProcess, self: Self, alive: boolean, titleOf: TitleOf | undefined): LeakRecord {
+  const record: LeakRecord = { pid: p.pid, cmd: p.cmd, escape: escapeOf(p, self), foundBy: p.foundBy, signal: p.signal, alive, listening: p.listening };
+  if (p.spawnedAt) record.spawnedAt = p.spawnedAt;
+  const origin = startedIn(p.token, titleOf);
+  if (origin) record.startedIn = origin;
+  if (p.kept) record.kept = p.kept;
+  return record;
 }
 
 /** The leaks of a teardown, or undefined when there were none (the common case costs nothing). */
-export function leaksOf(report: TeardownReport, self: Self): LeakList | undefined {
+export function leaksOf(report: TeardownReport, self: Self, titleOf?: TitleOf): LeakList | undefined {
   if (report.leaks.length === 0 && report.survivors.length === 0) return undefined;
-  const processes = [...report.leaks.map((p) => toRecord(p, self, false)), ...report.survivors.map((p) => toRecord(p, self, true))];
+  const processes = [...report.leaks.map((p) => toRecord(p, self, false, titleOf)), ...report.survivors.map((p) => toRecord(p, self, true, titleOf))];
   return { processes, problems: [...report.problems] };
-}
-
-/** The error a leaking test fails with under `onLeak: 'fail'`; its `leaks` are the records. */
-export function leakError(subject: string, list: LeakList, body: string): CurfewError & { leaks: LeakRecord[] } {
-  const count = list.processes.length;
-  const message = `${subject} left ${count} process${count === 1 ? '' : 'es'} running (ended by curfew):\n${body}`;
-  const error = Object.assign(new CurfewError(ERROR_CODES.LEAKED, message), { leaks: list.processes });
-  // The frames would point into curfew, not at the test: the list is the useful part.
-  error.stack = `${error.name}: ${message}`;
-  return error;
 }

@@ -1,8 +1,8 @@
+import type { ScopeOptions } from '../../options.js';
 import { createScope } from '../../scope/current.js';
-import { getSelf } from '../../scope/registry.js';
-import type { Scope } from '../../scope/scope.js';
-import { leaksOf, type LeakList } from './leaks.js';
-import type { NormalizedIntegrationOptions } from './options.js';
+import { getSelf } from '../../registry/self.js';
+import type { Owned, Scope } from '../../scope/scope.js';
+import { leaksOf, type LeakList, type TitleOf } from './leaks.js';
 
 /**
  * The scope of one test, suite or file: a child of whatever unit is entered when it opens, entered
@@ -13,22 +13,23 @@ export class Unit {
   readonly scope: Scope;
   #entered = false;
   #previousToken: string | undefined;
+  /** After end(): whether it left processes running for their owner (held, kept or allowed). */
+  keptSome = false;
 
-  constructor(options: NormalizedIntegrationOptions) {
-    const { grace, signals } = options;
-    // Without options of its own, the scope shares its parent's (nothing to validate again per test).
-    this.scope = createScope(grace === undefined && signals === undefined ? undefined : { grace, signals });
+  /** A test file's unit takes the integration's scope options; tests and describe blocks inherit them. */
+  constructor(options?: ScopeOptions) {
+    this.scope = createScope(options);
   }
 
   enter(): this {
-    if (!this.#entered) this.#previousToken = this.scope.enterTokenOnly();
+    if (!this.#entered) this.#previousToken = this.scope.enterAndSwapToken();
     this.#entered = true;
     return this;
   }
 
   /** Stops being current without ending anything (a file collected before another is run). */
   leave(): void {
-    if (this.#entered) this.scope.leaveTokenOnly(this.#previousToken);
+    if (this.#entered) this.scope.exitAndRestoreToken(this.#previousToken);
     this.#entered = false;
   }
 
@@ -38,9 +39,15 @@ export class Unit {
     return this.scope.closeIfIdle();
   }
 
-  /** Leaves, ends everything the unit started, and says what leaked (undefined: nothing). */
-  async end(): Promise<LeakList | undefined> {
+  /**
+   * Leaves, ends everything the unit started, and says what leaked (undefined: nothing). With
+   * `owned: 'close'` (a file whose module graph ends with it), what the test process held for
+   * the file is let go too, and reported if it does not exit then.
+   */
+  async end(owned: Owned = 'keep', titleOf?: TitleOf): Promise<LeakList | undefined> {
     this.leave();
-    return leaksOf(await this.scope.close(), getSelf());
+    const report = await this.scope.close({ owned });
+    this.keptSome = report.kept.length > 0;
+    return leaksOf(report, getSelf(), titleOf);
   }
 }

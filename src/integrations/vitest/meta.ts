@@ -1,4 +1,5 @@
 import type { LeakList } from '../shared/leaks.js';
+import type { SharedLoadavg } from '../../proc/counters.js';
 import type { NormalizedIntegrationOptions } from '../shared/options.js';
 
 // The worker writes what a test, suite or file leaked into its task meta; Vitest delivers task
@@ -10,6 +11,8 @@ declare module 'vitest' {
   interface ProvidedContext {
     curfew: NormalizedIntegrationOptions;
     'curfew.customRunner': boolean;
+    'curfew.ownerEndsWithFile': boolean;
+    'curfew.loadavg': SharedLoadavg | null;
   }
 }
 
@@ -17,5 +20,10 @@ declare module 'vitest' {
 export const OPTIONS_KEY = 'curfew';
 /** Whether the project configures its own `runner`, which need not extend Vitest's (that curfew patches). */
 export const CUSTOM_RUNNER_KEY = 'curfew.customRunner';
+/** Whether a test file's module graph ends with the file (see WorkerState.ownerEndsWithFile). */
+export const OWNER_ENDS_WITH_FILE_KEY = 'curfew.ownerEndsWithFile';
+
+/** The main process's descriptor of /proc/loadavg, which its worker threads read the pid counter through (proc/counters.ts). */
+export const LOADAVG_KEY = 'curfew.loadavg';
 
 export type { LeakList };

@@ -1,5 +1,5 @@
 import * as vitest from 'vitest';
-import { closeAttempt, closeSuite, closeTest, openSuite, openTest, type SuiteLike, type TestLike } from './worker.js';
+import { closeAttempt, rememberRunner, closeSuite, closeTest, openSuite, openTest, type SuiteLike, type TestLike } from './worker.js';
 
 type SuiteHook = (this: unknown, suite: SuiteLike) => unknown;
 type TryHook = (this: unknown, test: TestLike, options: unknown) => unknown;
@@ -55,6 +55,7 @@ export async function patchRunner(): Promise<void> {
     // a test, measured). Vitest 3 and 4 have no such hook on their runner.
     proto.onBeforeTryTask = function (test, options) {
       const result = beforeTry?.call(this, test, options);
+      rememberRunner(this);
       openTest(test);
       return result;
     };
@@ -67,6 +68,7 @@ export async function patchRunner(): Promise<void> {
   }
   proto.onBeforeTryTask = async function (test, options) {
     await beforeTry?.call(this, test, options);
+    rememberRunner(this);
     const unit = openTest(test);
     // First in the list, so called last ("stack" order): after the test's own callbacks.
     if (unit) (test.onFinished ??= []).unshift(() => closeTest(test, unit));

@@ -2,14 +2,16 @@
 import { afterAll, beforeEach, inject } from 'vitest';
 import { DEFAULT_GRACE_MS, KILL_WAIT_MS } from '../../options.js';
 import type { NormalizedIntegrationOptions } from '../shared/options.js';
-import { CUSTOM_RUNNER_KEY, OPTIONS_KEY } from './meta.js';
+import { adoptLoadavgFd } from '../../proc/counters.js';
+import { CUSTOM_RUNNER_KEY, LOADAVG_KEY, OPTIONS_KEY, OWNER_ENDS_WITH_FILE_KEY } from './meta.js';
 import { patchRunner } from './runner.js';
 import { closeFileWithoutRunner, closeTest, hasTestUnit, openFile, openTest, type SuiteLike } from './worker.js';
 
 // Validated once, by the plugin where the user wrote them; inject() hands the result over as is.
 const options: NormalizedIntegrationOptions = inject(OPTIONS_KEY) ?? { onLeak: 'warn' };
 
-openFile(options);
+adoptLoadavgFd(inject(LOADAVG_KEY));
+openFile(options, inject(OWNER_ENDS_WITH_FILE_KEY) ?? true);
 await patchRunner();
 
 // The patched runner opens and ends the units of tests, describe blocks and files. A custom

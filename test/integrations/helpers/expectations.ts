@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { track } from '../../helpers/cleanup.js';
-import { survivors } from '../../helpers/processes.js';
+import { describePids, killSurvivors, survivors, waitUntil, withVariable } from '../../helpers/processes.js';
 import { allStarted, reportedLeaks, type FixtureRun } from './fixture-run.js';
 
 // The `leaky` fixture project, the same for Vitest and Jest: what each test, suite and file
@@ -67,4 +67,21 @@ export function expectConcurrentLeaks(run: FixtureRun): void {
 
 export function expectNoSurvivors(run: FixtureRun): void {
   expect(survivors(allStarted(run), run.marker)).toEqual([]);
+}
+
+/**
+ * Nothing the run started is left, including what no fixture recorded (esbuild's service):
+ * every process of the run (its workers and all below them) carries the run's marker variable.
+ * Workers, and helpers that exit when their worker's pipes close, may take a moment after the
+ * run returns.
+ */
+export async function expectRunLeftNothing(run: FixtureRun): Promise<void> {
+  // Not this process's own crash watchdog (an in-band Jest run starts it here, and it inherits the marker).
+  const ownWatchdog = new Set(withVariable('CURFEW_WATCHDOG', String(process.pid)));
+  const left = () => [...new Set([...survivors(allStarted(run), run.marker), ...withVariable('CURFEW_IT_MARKER', run.marker)])].filter((pid) => !ownWatchdog.has(pid));
+  await waitUntil(() => left().length === 0, 10_000);
+  const described = describePids(left());
+  // Ours by the run's unique marker: ended here, so a failing check leaves nothing either.
+  killSurvivors(left());
+  expect(described).toEqual([]);
 }

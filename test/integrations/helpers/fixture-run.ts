@@ -39,8 +39,9 @@ export async function withFixtureEnv<T extends Omit<FixtureRun, 'started' | 'mar
   const dir = mkdtempSync(join(tmpdir(), 'curfew-it-'));
   const out = join(dir, 'started.jsonl');
   const marker = newMarker();
-  const saved = { marker: process.env.CURFEW_IT_MARKER, out: process.env.CURFEW_IT_OUT, fixtures: process.env.CURFEW_IT_FIXTURES, exitCode: process.exitCode };
-  Object.assign(process.env, { CURFEW_IT_MARKER: marker, CURFEW_IT_OUT: out, CURFEW_IT_FIXTURES: REPO_FIXTURES });
+  const saved = { marker: process.env.CURFEW_IT_MARKER, out: process.env.CURFEW_IT_OUT, fixtures: process.env.CURFEW_IT_FIXTURES, done: process.env.CURFEW_IT_DONE, exitCode: process.exitCode };
+  // CURFEW_IT_DONE: a file one fixture test writes when it is over, for another to wait on.
+  Object.assign(process.env, { CURFEW_IT_MARKER: marker, CURFEW_IT_OUT: out, CURFEW_IT_FIXTURES: REPO_FIXTURES, CURFEW_IT_DONE: join(dir, 'done') });
   try {
     const result = await body();
     const started = new Map<string, number[]>();
@@ -55,6 +56,7 @@ export async function withFixtureEnv<T extends Omit<FixtureRun, 'started' | 'mar
     restore('CURFEW_IT_MARKER', saved.marker);
     restore('CURFEW_IT_OUT', saved.out);
     restore('CURFEW_IT_FIXTURES', saved.fixtures);
+    restore('CURFEW_IT_DONE', saved.done);
     // A nested run sets process.exitCode when its tests fail; this run's outcome is ours to judge.
     process.exitCode = saved.exitCode;
     rmSync(dir, { recursive: true, force: true });
@@ -81,7 +83,8 @@ export function reportedLeaks(output: string): Map<string, number[]> {
     const head = BLOCK.exec(line);
     if (head) reported.set(head[1], (current = []));
     else if (current && /^ {2}\d+ /.test(line)) current.push(Number(line.trim().split(' ')[0]));
-    else current = undefined;
+    // A process's detail lines (where it listened, where it was spawned) are indented further.
+    else if (!(current && /^ {6}\S/.test(line))) current = undefined;
   }
   return reported;
 }
@@ -91,10 +94,12 @@ export function reportedLeaks(output: string): Map<string, number[]> {
  * (node_modules/curfew links to the flavor's package), so that a config file can name
  * `curfew/vitest` or `curfew/jest-environment` as a user's would. Returns the project's folder.
  */
-export function installProject(framework: 'vitest' | 'jest', project: string, curfewDir: string): { dir: string; remove: () => void } {
+export function installProject(framework: 'vitest' | 'jest' | 'node-test' | 'mocha' | 'playwright', project: string, curfewDir: string, alsoLink: { from: string; names: string[] } = { from: '', names: [] }): { dir: string; remove: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'curfew-project-'));
   cpSync(FIXTURE_PROJECTS, join(root, 'fixtures'), { recursive: true });
   mkdirSync(join(root, 'fixtures', 'node_modules'));
   symlinkSync(curfewDir, join(root, 'fixtures', 'node_modules', 'curfew'), 'dir');
+  // Packages the project's own files import (a config importing @playwright/test), from the flavor's node_modules.
+  for (const name of alsoLink.names) symlinkSync(join(alsoLink.from, name), join(root, 'fixtures', 'node_modules', name), 'dir');
   return { dir: join(root, 'fixtures', framework, project), remove: () => rmSync(root, { recursive: true, force: true }) };
 }

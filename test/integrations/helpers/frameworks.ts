@@ -17,6 +17,14 @@ export const CURFEW_DIR = FLAVOR === 'oldest' ? `${OLDEST}node_modules/curfew/` 
 
 const requireFromBase = createRequire(`${BASE}package.json`);
 
+/** Mocha's CLI script (the flavor's major). */
+export function mochaBin(): string {
+  return requireFromBase.resolve('mocha/bin/mocha.js');
+}
+
+/** The node_modules that hold the flavor's frameworks (Playwright Test's CLI is run from there). */
+export const FRAMEWORKS_MODULES = `${BASE}node_modules/`;
+
 // Native imports by file URL: the frameworks must come from BASE, never from Vite's resolution
 // of the outer test run.
 function importFrom(path: string): Promise<unknown> {

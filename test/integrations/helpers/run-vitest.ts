@@ -5,7 +5,9 @@ import { loadCurfewPlugin, loadStartVitest } from './frameworks.js';
 import { FIXTURE_PROJECTS, leakedPids, withFixtureEnv, type FixtureRun, type Outcome } from './fixture-run.js';
 
 export interface VitestRunOptions {
-  pool?: 'forks' | 'threads';
+  pool?: 'forks' | 'threads' | 'vmThreads' | 'vmForks';
+  /** Vitest's `isolate` (a fresh worker per test file; the default). */
+  isolate?: boolean;
   /** The plugin's options; `false` runs without the plugin. */
   curfew?: CurfewVitestOptions | false;
   /** A config file in the project instead of the plugin passed in (the one-line set-up). */
@@ -39,7 +41,7 @@ export async function runVitest(project: string, options: VitestRunOptions = {})
   const out = collector();
   return withFixtureEnv(async () => {
     // An empty reporter object stands in for the default one: the output holds only curfew's.
-    const cli = { root, watch: false, reporters: [{}], ...(options.configFile ? { config: options.configFile } : { config: false as const, globals: true, pool: options.pool ?? 'forks', ...(options.runner ? { runner: options.runner } : {}) }) };
+    const cli = { root, watch: false, reporters: [{}], ...(options.configFile ? { config: options.configFile } : { config: false as const, globals: true, pool: options.pool ?? 'forks', ...(options.isolate === undefined ? {} : { isolate: options.isolate }), ...(options.runner ? { runner: options.runner } : {}) }) };
     const plugins = options.configFile || options.curfew === false ? [] : [curfew(options.curfew ?? {})];
     const vitest = await startVitest('test', [], cli as never, { plugins }, { stdout: out.stream, stderr: out.stream } as never);
     try {
