@@ -2,13 +2,15 @@
 // integration it measures is not built (see bench/integration/).
 import { run as vitestPlugin } from './integration/vitest-plugin.mjs';
 import { run as jestEnvironment } from './integration/jest-environment.mjs';
-import { run as cliRun } from './integration/cli-run.mjs';
 import { run as workerMemory } from './integration/worker-memory.mjs';
+import { run as nodeTestImport } from './integration/node-test-import.mjs';
+import { run as mochaPlugin } from './integration/mocha-plugin.mjs';
+import { run as playwrightFixtures } from './integration/playwright.mjs';
 import { log, runSection } from './lib/section.mjs';
 
 export async function run() {
   const parts = [];
-  for (const part of [vitestPlugin, jestEnvironment, cliRun, workerMemory]) {
+  for (const part of [vitestPlugin, jestEnvironment, workerMemory, nodeTestImport, mochaPlugin, playwrightFixtures]) {
     const result = await part();
     if (result.skipped) log(`${result.title}: ${result.markdown}`);
     parts.push(`### ${result.title}\n\n${result.markdown}`);

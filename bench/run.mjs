@@ -9,8 +9,8 @@ import { baseMarker, countProcesses, killId, sleep, sweep, withMarker } from './
 
 const HERE = fileURLToPath(new URL('./', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const SECTIONS = ['spawn-cost.mjs', 'teardown-latency.mjs', 'escape-matrix.mjs', 'scan-cost.mjs', 'integration-overhead.mjs'];
-const SECTION_TIMEOUT_MS = 8 * 60_000;
+const SECTIONS = ['spawn-cost.mjs', 'teardown-latency.mjs', 'escape-matrix.mjs', 'scan-cost.mjs', 'integration-overhead.mjs', 'runner-pools.mjs', 'settle-cost.mjs', 'cli-start.mjs'];
+const SECTION_TIMEOUT_MS = 30 * 60_000; // section 6 runs 16 test-runner commands a round
 
 const marker = baseMarker();
 const tracked = [];

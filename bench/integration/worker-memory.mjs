@@ -4,7 +4,7 @@
 // inject and two hook registrars), in a Node whose young generation is too large to be collected
 // during the probe, and V8's new-space use is read between the phases. Skips (saying why) while
 // the entry is not built.
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { median } from '../lib/stats.mjs';
@@ -61,6 +61,8 @@ export async function run() {
   writeFileSync(`${WORK}empty.mjs`, 'export {};\n');
   writeFileSync(`${WORK}probe.mjs`, PROBE);
   copyFileSync(ENTRY, `${WORK}entry.js`);
+  // The files the entry imports lazily (the teardown engine, the leak failure), next to it as in dist/.
+  for (const name of readdirSync(`${ROOT}dist/integrations/vitest/`)) if (/^setup\.(?!bundle).*\.js$/.test(name) && name !== 'setup.js') copyFileSync(`${ROOT}dist/integrations/vitest/${name}`, `${WORK}${name}`);
 
   const samples = [];
   for (let i = 0; i < RUNS; i++) {

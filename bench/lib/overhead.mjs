@@ -23,7 +23,7 @@ export const SHAPES = [
 ];
 
 /**
- * `suites`: [{ files, perFile, dir }]; `configs`: [without, with]; `runSuite(dir, config)`
+ * `suites`: [{ files, perFile, dir, label? }] (label: what tells suites of one shape apart); `configs`: [without, with]; `runSuite(dir, config)`
  * resolves to a wall time. One warm-up run of each, then `rounds` rounds, alternating which
  * config goes first. Returns the table rows and one "ms per test" note per suite.
  */
@@ -44,7 +44,7 @@ export async function measureOverhead({ name, label, suites, configs, runSuite, 
     const without = times[i][configs[0]];
     const withIt = times[i][configs[1]];
     const added = summarize(withIt.map((t, k) => t - without[k]));
-    const shape = `${suite.files} file${suite.files > 1 ? 's' : ''} × ${suite.perFile}`;
+    const shape = `${suite.label ? `${suite.label}, ` : ''}${suite.files} file${suite.files > 1 ? 's' : ''} × ${suite.perFile}`;
     rows.push([shape, msSpread(summarize(without)), msSpread(summarize(withIt)), ratioSpread(summarize(ratios(withIt, without))), `${ms(added.median)} (${ms(added.p25)}–${ms(added.p75)})`]);
     notes.push(`${shape}: ${ms(added.median / tests)} ms per test`);
     const perRound = ratios(withIt, without);

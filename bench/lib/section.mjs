@@ -1,6 +1,7 @@
 // The harness every section runs in: one child process per section (so no section inherits
 // another's subreaper or registry), a sweep of everything it started in `finally`, and the
 // result sent to the entry point (or printed when the section file is run alone).
+import os from 'node:os';
 import { baseMarker, cmdline, identify, readStat, sweep } from './procs.mjs';
 
 const tracked = [];
@@ -21,7 +22,10 @@ export function trackPids(pids) {
 // curfew's crash watchdog of this very process is not a leftover: it ends when we exit (and the
 // entry point's final sweep would catch it if it did not).
 function ownSidecar(id) {
-  return readStat(id.pid)?.ppid === process.pid && cmdline(id.pid).includes('/watchdog/sidecar.js');
+  // (It names itself `curfew-watchdog`, over its command line, once it has started.)
+  if (readStat(id.pid)?.ppid !== process.pid) return false;
+  const cmd = cmdline(id.pid);
+  return cmd.includes('/watchdog/sidecar.js') || cmd.startsWith('curfew-watchdog');
 }
 
 /** Progress to stderr, so stdout stays for results. */
@@ -35,6 +39,7 @@ export function log(message) {
  */
 export async function runSection(run) {
   const marker = baseMarker();
+  const loadBefore = os.loadavg()[0];
   const started = performance.now();
   let result;
   let error;
@@ -50,7 +55,8 @@ export async function runSection(run) {
   if (process.send) {
     await new Promise((resolve) => process.send({ type: 'result', result, error }, resolve));
   } else {
-    if (result) process.stdout.write(`${result.markdown}\n`);
+    // Alone, the section says what the entry point would say under its table.
+    if (result) process.stdout.write(`${result.markdown}\n\n_Section time ${result.seconds.toFixed(0)} s; 1-minute load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after._\n`);
     if (error) process.stderr.write(`${error}\n`);
   }
   // execa promises of killed trees, the subreaper's SIGCHLD listener, a worker: none may keep us.
