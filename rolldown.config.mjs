@@ -107,7 +107,7 @@ export default [
     input: 'dist/cli/bin.js',
     platform: 'node',
     external,
-    output: { file: 'dist/cli/curfew.bundle.js', format: 'esm', codeSplitting: false, plugins: [builtinImports] },
+    output: { file: 'dist/cli/curfew.bundle.js', format: 'esm', codeSplitting: false, minify: workerMinify, comments: false, plugins: [builtinImports] },
     logLevel: 'warn',
   },
 ];
