@@ -1,8 +1,8 @@
 // `node --test --import curfew/node-test`: Node imports this in every test file's process (each
 // file runs in a child process of its own), before the file. Options come from the environment
 // (CURFEW_ON_LEAK, CURFEW_SETTLE, CURFEW_GRACE, CURFEW_SIGNALS, CURFEW_REPORT), which the children inherit.
-import { afterEach, before, beforeEach } from 'node:test';
 import { optionsFromEnv } from '../shared/env-options.js';
+import { nodeTestRole } from './role.js';
 import { NodeTestSession, type ContextLike } from './session.js';
 
 // Imported twice in one process (a second `--import`, or a test that imports it), it does it once.
@@ -15,6 +15,10 @@ interface HookContext extends ContextLike {
 function register(): void {
   const holder = globalThis as unknown as Record<symbol, NodeTestSession | undefined>;
   if (holder[KEY]) return;
+  // Only where test files run: not in the runner that spawns them, nor in what a test starts.
+  if (nodeTestRole() !== 'test-files') return;
+  // Taken here, not imported: a process that has no tests does not load node:test for nothing.
+  const { afterEach, before, beforeEach } = process.getBuiltinModule('node:test') as typeof import('node:test');
   const session = new NodeTestSession(optionsFromEnv());
   holder[KEY] = session;
   session.openFile();
