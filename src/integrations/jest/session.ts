@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Circus } from '@jest/types';
+import { keepLoadavgFd } from '../../proc/counters.js';
 import { keep } from '../../scope/current.js';
 import { TOKEN_ENV } from '../../ids.js';
 import { leakError } from '../shared/failure.js';
@@ -79,6 +80,8 @@ export class JestSession {
   readonly keep = (target: number | { readonly pid?: number }, reason?: string): (() => void) => keep(target, reason);
 
   start(): void {
+    // A Jest worker thread runs file after file: a descriptor of its own saves each test an open and a close.
+    keepLoadavgFd();
     this.#fileUnit = new Unit(fileScopeOptions(this.#options)).enter();
     this.#sync();
   }
