@@ -1,30 +1,29 @@
-// Loads curfew with `koffi` made unresolvable, to show a broken environment surfaces as a
+// Loads curfew as installed in a project where koffi is missing (a copy of the package beside
+// execa, with no koffi anywhere up the tree), to show a broken environment surfaces as a
 // CurfewError with a stable code rather than a crash or a silent no-op.
-import Module from 'node:module';
+import { cpSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-if (typeof Module.registerHooks === 'function') {
-  Module.registerHooks({
-    resolve(specifier, context, next) {
-      if (specifier === 'koffi') throw new Error('koffi hidden by the test');
-      return next(specifier, context);
-    },
-  });
-} else {
-  // module.registerHooks() came in Node 22.15 (23.5); the floor, 22.12, has only the async
-  // module.register(), whose hooks miss the createRequire() that loads koffi. So, there: the CJS
-  // resolver itself.
-  const resolve = Module._resolveFilename;
-  Module._resolveFilename = function (request, ...rest) {
-    if (request === 'koffi') throw new Error('koffi hidden by the test');
-    return resolve.call(this, request, ...rest);
-  };
-}
-const { createScope, spawn, isCurfewError } = await import('curfew');
-const scope = createScope();
-await spawn('true', [], { scope });
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const project = mkdtempSync(join(tmpdir(), 'curfew-without-koffi-'));
 try {
-  await scope.teardown();
-  console.log(JSON.stringify({ threw: false }));
-} catch (error) {
-  console.log(JSON.stringify({ threw: true, curfew: isCurfewError(error), code: error.code, message: error.message }));
+  const installed = join(project, 'node_modules', 'curfew');
+  mkdirSync(installed, { recursive: true });
+  cpSync(join(root, 'package.json'), join(installed, 'package.json'));
+  cpSync(join(root, 'dist'), join(installed, 'dist'), { recursive: true });
+  // execa resolves its own dependencies from its real path, in this repository.
+  symlinkSync(join(root, 'node_modules', 'execa'), join(project, 'node_modules', 'execa'));
+  const { createScope, spawn, isCurfewError } = await import(pathToFileURL(join(installed, 'dist', 'index.js')).href);
+  const scope = createScope();
+  await spawn('true', [], { scope });
+  try {
+    await scope.teardown();
+    console.log(JSON.stringify({ threw: false }));
+  } catch (error) {
+    console.log(JSON.stringify({ threw: true, curfew: isCurfewError(error), code: error.code, message: error.message }));
+  }
+} finally {
+  rmSync(project, { recursive: true, force: true });
 }
