@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAlive, newMarker, procInfo, survivors, waitUntil } from '../helpers/processes.js';
+import { isAlive, newMarker, procInfo, signalSurvivors, survivors, waitUntil } from '../helpers/processes.js';
 import { track, useCleanup } from '../helpers/cleanup.js';
 import {
   ESCAPERS,
@@ -113,7 +113,7 @@ describe.each(ESCAPERS)('$name', (fx) => {
     // The cleanup, by pid only: SIGTERM, which must end them unless the list says only SIGKILL does; then
     // SIGKILL for whatever is left; then nothing may be alive, neither a reported pid nor a marker carrier.
     const termAt = Date.now();
-    for (const pid of line.pids) if (isAlive(pid)) process.kill(pid, 'SIGTERM');
+    signalSurvivors(line.pids, 'SIGTERM');
     if (fx.needsKill) {
       await new Promise((r) => setTimeout(r, 1000));
       expect(escapees.filter((pid) => !isAlive(pid)), 'ended by SIGTERM').toEqual([]);
@@ -122,7 +122,7 @@ describe.each(ESCAPERS)('$name', (fx) => {
       expect(await waitUntil(() => escapees.every((pid) => !isAlive(pid)), 5000), `SIGTERM ends ${escapees.join(' ')}`).toBe(true);
       console.log(`${fx.name} ${label}: SIGTERM ended them in ${Date.now() - termAt} ms`);
     }
-    for (const pid of survivors(line.pids)) process.kill(pid, 'SIGKILL');
+    signalSurvivors(line.pids, 'SIGKILL');
     expect(await waitUntil(() => survivors(line.pids, marker).length === 0, 5000)).toBe(true);
     expect(survivors(line.pids, marker)).toEqual([]);
     if (line.dir) {

@@ -91,17 +91,25 @@ export function survivors(pids: number[], marker?: string): number[] {
   return [...alive].sort((a, b) => a - b);
 }
 
-/** Ends what a failed test left behind: only the given pids and this test's marker carriers. */
-export function killSurvivors(pids: number[], marker?: string): number[] {
+/**
+ * Sends a signal to those of the pids still alive as the processes tracked under them. One may
+ * exit between the check and the signal (nginx's master ends its workers on SIGTERM): that is no error.
+ */
+export function signalSurvivors(pids: number[], signal: NodeJS.Signals, marker?: string): number[] {
   const left = survivors(pids, marker);
   for (const pid of left) {
     try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
+      process.kill(pid, signal);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
     }
   }
   return left;
+}
+
+/** Ends what a failed test left behind: only the given pids and this test's marker carriers. */
+export function killSurvivors(pids: number[], marker?: string): number[] {
+  return signalSurvivors(pids, 'SIGKILL', marker);
 }
 
 /** Polls until check() is true or the deadline passes; returns the last result. */
