@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ProcInfo } from '../proc/index.js';
+import { identity, type ProcInfo } from '../proc/index.js';
 import type { FindContext } from './context.js';
 
 /** pids below this are never handed out again once the counter wraps (the kernel's RESERVED_PIDS). */
@@ -138,4 +138,35 @@ export function candidates(ctx: FindContext): { table: Map<number, ProcInfo>; su
   }
   if (memory) memory.lastPid = now;
   return { table, subtree, incremental: Boolean(memory && fresh), settled };
+}
+
+/**
+ * Reads the children of members that the scan's own read did not cover (found as our orphans, in
+ * the ledger or among our spawns), down the tree, each once per kill. A walk of our subtree that
+ * reads a parent's children just after that parent exited sees none: they moved to us after our
+ * own list was read (seen in CI under load: the deep chain's level 1 found as our orphan, its
+ * 109 descendants never named, and ended unreported by the group kill).
+ */
+export function addDescendants(roots: readonly number[], table: Map<number, ProcInfo>, ctx: FindContext): void {
+  const walked = ctx.memory ? (ctx.memory.walked ??= new Set()) : new Set<string>();
+  const visited = new Set<number>();
+  const stack = roots.filter((pid) => table.has(pid));
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    if (visited.has(pid)) continue;
+    visited.add(pid);
+    const key = identity(table.get(pid)!);
+    if (walked.has(key)) continue;
+    walked.add(key);
+    for (const kid of ctx.proc.children(pid)) {
+      if (visited.has(kid)) continue;
+      let info = table.get(kid);
+      if (!info) {
+        info = ctx.proc.stat(kid) ?? undefined;
+        if (!info) continue;
+        table.set(kid, info);
+      }
+      stack.push(kid);
+    }
+  }
 }

@@ -16,6 +16,8 @@ export interface ScanMemory {
    * and its empty answer is final. Cleared by that scan.
    */
   sinceOpened?: boolean;
+  /** Members (pid:startTicks) found outside a scan's own read whose children were read (addDescendants in candidates.ts). */
+  walked?: Set<string>;
 }
 
 export interface FindContext {

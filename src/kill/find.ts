@@ -1,7 +1,7 @@
 import { realTimers } from '../clock.js';
 import { findEnv, identity, isDead, type ProcInfo } from '../proc/index.js';
 import { TOKEN_ENV } from '../ids.js';
-import { candidates } from './candidates.js';
+import { addDescendants, candidates } from './candidates.js';
 import type { Claim } from './claim.js';
 import { EXEC_WINDOW_MS, type FindContext } from './context.js';
 import { groupStillOurs, maySignalGroup, maySignalPid } from './guards.js';
@@ -107,17 +107,26 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
     .map((g) => g.pgid);
   const groupSet = new Set(groups);
   const inCgroup = new Set(claim.cgroupPids?.() ?? []);
-  for (const pid of inCgroup) if (!table.has(pid)) { const info = proc.stat(pid); if (info) table.set(pid, info); }
+  // Processes found by other means than the scan's read, whose children it may not have read.
+  const outside: number[] = [];
+  const lookUp = (pid: number): ProcInfo | null => {
+    const known = table.get(pid);
+    if (known) return known;
+    const info = proc.stat(pid);
+    if (info) outside.push(pid);
+    return info;
+  };
+  for (const pid of inCgroup) if (!table.has(pid)) { const info = lookUp(pid); if (info) table.set(pid, info); }
 
   const found = new Map<number, FoundBy>();
   for (const { pid, startTicks } of claim.processes ?? []) {
-    const info = table.get(pid) ?? proc.stat(pid);
+    const info = lookUp(pid);
     if (!info || info.startTicks !== startTicks || isDead(info) || !maySignalPid(pid, self, ctx.ancestors)) continue;
     table.set(pid, info);
     found.set(pid, 'ledger');
   }
   for (const pid of claim.children?.() ?? []) {
-    const info = table.get(pid) ?? proc.stat(pid);
+    const info = lookUp(pid);
     if (!info || found.has(pid) || isDead(info) || !maySignalPid(pid, self, ctx.ancestors)) continue;
     table.set(pid, info);
     found.set(pid, 'spawned');
@@ -131,7 +140,7 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
   }
   if (claim.claimOrphan) {
     for (const pid of ctx.orphans()) {
-      const info = table.get(pid) ?? proc.stat(pid);
+      const info = lookUp(pid);
       if (!info || found.has(pid) || isDead(info) || !maySignalPid(pid, self, ctx.ancestors)) continue;
       // Mid-exec the environment that names the orphan's scope reads empty, and a guess by start
       // time could hand it to a scope opened since (seen: a file's orphan charged to its test).
@@ -145,6 +154,7 @@ function scanOnce(claim: Claim, ctx: FindContext): Snapshot & { incremental: boo
   }
   // Descendants of members are members, whatever group, session or environment they chose.
   const roots = new Set([...found.keys(), ...(claim.roots ?? [])]);
+  addDescendants(outside.filter((pid) => roots.has(pid)), table, ctx);
   const under = new Map<number, boolean>();
   const belowRoot = (pid: number, depth = 0): boolean => {
     const info = table.get(pid);

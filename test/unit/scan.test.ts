@@ -270,6 +270,36 @@ describe('a full read while a member forks and exits', () => {
   });
 });
 
+describe('a subtree walk while a parent exits', () => {
+  it("names the descendants of an orphan the walk missed (its parent's children read after the parent exited)", () => {
+    const t = scriptedTable();
+    // The fixture (6001) started a chain 6002 -> 6003 -> 6004 in its group and is exiting.
+    t.attach({ pid: 6001, ppid: self.pid, pgid: 6001, token: true });
+    const chain = [6002, 6003, 6004].map((pid) => ({ pid, ppid: pid - 1, pgid: 6001, token: true }));
+    for (const row of chain) t.attach(row);
+    // Our children are read while it lives; it is gone before its own are read, and its child
+    // has moved to us (the subreaper), where the orphans' read finds it.
+    const children = t.proc.children;
+    t.proc.children = (pid: number) => {
+      const kids = children(pid);
+      if (pid === self.pid && kids.includes(6001)) {
+        t.exit(6001);
+        chain[0].ppid = self.pid;
+      }
+      return kids;
+    };
+    const claim = { groups: [{ pgid: 6001, leaderStart: 6001 }], tokens: [TOKEN], sinceTicks: 0, claimOrphan: () => true };
+    const ctx = newFindContext(t.proc, self, { active: true, orphans: () => children(self.pid) });
+    const snap = findMembers(claim, ctx);
+    expect(snap.members.map((m) => [m.info.pid, m.foundBy])).toEqual([[6002, 'orphan'], [6003, 'descendant'], [6004, 'descendant']]);
+    // A later (incremental) poll keeps all three, and reads no child list again.
+    let childReads = 0;
+    t.proc.children = (pid: number) => (childReads++, children(pid));
+    expect(findMembers(claim, ctx).members.map((m) => m.info.pid).sort()).toEqual([6002, 6003, 6004]);
+    expect(childReads).toBe(0);
+  });
+});
+
 describe('a member that exits between its stat and its environment', () => {
   it('leaves the scan uncertain: its group is neither proven nor known to be empty', () => {
     const t = scriptedTable();
