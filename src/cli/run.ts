@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { realTimers } from '../clock.js';
 import { Cgroups } from '../cgroup/manager.js';
@@ -8,86 +7,27 @@ import { newFindContext } from '../kill/context.js';
 import { findMembers } from '../kill/find.js';
 import { readSelf } from '../kill/guards.js';
 import { waitFor } from '../wait.js';
-import { getNative } from '../native/index.js';
-import { normalizeEnd, osSignal, SIGKILL } from '../options.js';
+import { normalizeEnd, osSignal } from '../options.js';
 import { findEnv, getProc } from '../proc/index.js';
 import { Subreaper } from '../reaper/subreaper.js';
-import { extendChain, newScopeId, TOKEN_ENV } from '../ids.js';
+import { extendChain, newScopeId, TOKEN_ENV, WATCHDOG_ENV } from '../ids.js';
 import { reportOfRun, writeReport } from '../report/index.js';
-import { WATCHDOG_ENV } from '../watchdog/client.js';
 import type { RunArgs } from './args.js';
 import { EXIT_INTERNAL, EXIT_LEAKED, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, EXIT_OK, SIGNAL_EXIT_BASE } from './exit-codes.js';
 import { escapeOf } from '../format/leak.js';
+import { forwardSignals, guardCleanup, type Interrupts } from './signals.js';
 import { startCommand } from './start.js';
 import { formatAnnotations, formatText, type Leak, type RunReport } from './report.js';
 
 /** A watchdog sidecar finishing its owner's cleanup is not a leak: give it this long. */
 const WATCHDOG_WAIT_MS = 3000;
-const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
   if (signal) return SIGNAL_EXIT_BASE + (osSignal(signal) ?? 0);
   return code ?? EXIT_INTERNAL;
 }
 
-// Ctrl-C reaches only our group once the command has its own session, so forwarding is our job;
-// each forwarded signal escalates to SIGKILL after the grace period, and a second Ctrl-C kills now.
-// Installed before the command starts: a signal that arrived between the spawn and the handlers
-// would otherwise kill the supervisor and orphan the command.
-function forwardSignals(command: () => ChildProcess | undefined, grace: number, stderr: NodeJS.WritableStream): () => void {
-  const native = getNative();
-  let timer: NodeJS.Timeout | undefined;
-  let interrupts = 0;
-  const killGroup = (signal: number) => {
-    const pid = command()?.pid;
-    if (pid) native.signalGroup(pid, signal);
-  };
-  const handlers = FORWARDED.map((name) => {
-    const handler = () => {
-      if (name === 'SIGINT' && ++interrupts > 1) return void killGroup(SIGKILL);
-      killGroup(osSignal(name) ?? 0);
-      killGroup(osSignal('SIGCONT') ?? 0);
-      if (name === 'SIGINT') stderr.write(`curfew: sent SIGINT to the command; SIGKILL follows in ${grace} ms, or at once on a second Ctrl-C\n`);
-      timer ??= setTimeout(() => killGroup(SIGKILL), grace).unref();
-    };
-    process.on(name, handler);
-    return [name, handler] as const;
-  });
-  return () => {
-    clearTimeout(timer);
-    for (const [name, handler] of handlers) process.off(name, handler);
-  };
-}
-
 type Out = { stderr: NodeJS.WritableStream; color: boolean; github: boolean };
-
-/** What Ctrl-C (SIGINT, SIGTERM, SIGHUP) asked for while leaks were being ended. */
-interface Interrupts {
-  /** The first signal: the cleanup goes on, and curfew then exits 128 + its number. */
-  signal?: NodeJS.Signals;
-  /** A second one: skip the grace period, SIGKILL now. Never abandon. */
-  hurry: boolean;
-}
-
-// Once the command has exited, a Ctrl-C must not kill curfew halfway through ending what the
-// command left (the leak would live on, unreported): it is noted, and a second one hurries.
-function guardCleanup(stderr: NodeJS.WritableStream): { interrupts: Interrupts; stop: () => void } {
-  const interrupts: Interrupts = { hurry: false };
-  const handlers = FORWARDED.map((name) => {
-    const handler = () => {
-      if (interrupts.signal === undefined) {
-        interrupts.signal = name;
-        stderr.write(`curfew: ${name}: still ending what the command left; again to hurry (SIGKILL at once)\n`);
-      } else if (!interrupts.hurry) {
-        interrupts.hurry = true;
-        stderr.write(`curfew: ${name} again: SIGKILL now\n`);
-      }
-    };
-    process.on(name, handler);
-    return [name, handler] as const;
-  });
-  return { interrupts, stop: () => handlers.forEach(([name, handler]) => process.off(name, handler)) };
-}
 
 /** A command that has exited, with what is needed to find what it left. */
 interface Exited {
@@ -112,11 +52,20 @@ export async function run(args: RunArgs, out: Out): Promise<number> {
   const cgroups = args.cgroup ? Cgroups.detect() : undefined;
   const cgroup = cgroups?.create();
   const sinceTicks = proc.nowTicks();
-  let command: ChildProcess | undefined;
+  let command: number | undefined;
   const stopForwarding = forwardSignals(() => command, args.grace, out.stderr);
-  const launched = startCommand(args.command, cgroup, { ...process.env, [TOKEN_ENV]: extendChain(process.env[TOKEN_ENV], runId) });
-  const child = (command = launched.child);
-  const leaderStart = child.pid ? (proc.stat(child.pid)?.startTicks ?? sinceTicks) : 0;
+  const env = { ...process.env, [TOKEN_ENV]: extendChain(process.env[TOKEN_ENV], runId) };
+  let launched: ReturnType<typeof startCommand>;
+  try {
+    launched = startCommand(args.command, cgroup, env, (pid) => subreaper.known.waitedFor(pid));
+  } catch (error) {
+    // Nothing started: the cgroup made for it must not outlive the run.
+    stopForwarding();
+    await cgroups?.remove(cgroup);
+    throw error;
+  }
+  const pid = (command = launched.pid);
+  const leaderStart = pid ? (proc.stat(pid)?.startTicks ?? sinceTicks) : 0;
   const { code, signal, error, notMoved } = await launched.ended;
   if (error) out.stderr.write(`curfew: failed to start ${args.command[0]}: ${error.message}\n`);
   if (notMoved) {
@@ -128,7 +77,7 @@ export async function run(args: RunArgs, out: Out): Promise<number> {
   stopForwarding();
   const elapsedMs = () => realTimers.now() - started;
   const status = error ? (error.code === 'ENOENT' ? EXIT_NOT_FOUND : error.code === 'EACCES' ? EXIT_NOT_EXECUTABLE : EXIT_INTERNAL) : code;
-  return settle({ subreaper, cgroups, cgroup, pid: child.pid, leaderStart, sinceTicks, runId, code: status, signal, elapsedMs }, args, out);
+  return settle({ subreaper, cgroups, cgroup, pid, leaderStart, sinceTicks, runId, code: status, signal, elapsedMs }, args, out);
 }
 
 // What is left of the command is a leak: reported, ended with the ladder, reaped.

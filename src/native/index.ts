@@ -4,7 +4,7 @@ import { createLinuxNative } from './linux.js';
 import { loadKoffi } from './load.js';
 import type { Native } from './types.js';
 
-export type { Native, SignalResult } from './types.js';
+export type { ChildExit, Native, SessionSpawn, SignalResult } from './types.js';
 
 // The platform is chosen once, on first use, so that importing curfew stays cheap for processes
 // that never end anything (koffi's load is the slowest part of start-up).

@@ -1,5 +1,6 @@
 import { bindPosix, ESRCH } from './common.js';
-import type { Native } from './types.js';
+import { bindSessionSpawn } from './spawn-linux.js';
+import type { Native, SessionSpawn } from './types.js';
 
 // Linux constants from <sys/prctl.h>, <sys/wait.h> and the x86_64/aarch64 syscall tables.
 const PR_SET_CHILD_SUBREAPER = 36;
@@ -22,6 +23,8 @@ export function createLinuxNative(koffi: Koffi): Native {
   const close = libc.func('int close(int fd)');
   const siginfo = Buffer.alloc(SIGINFO_BYTES);
   let pidfdWorks = true;
+  // Bound on first use: only `curfew run` starts a command this way.
+  let sessionSpawn: SessionSpawn | undefined | null = null;
 
   return {
     platform: 'linux',
@@ -43,6 +46,10 @@ export function createLinuxNative(koffi: Koffi): Native {
     pidfdSignal: (fd, signal) => outcome(Number(syscall(SYS_PIDFD_SEND_SIGNAL, 'int', fd, 'int', signal, 'void *', null, 'unsigned int', 0))),
     closeFd: (fd) => {
       close(fd);
+    },
+    get sessionSpawn() {
+      if (sessionSpawn === null) sessionSpawn = bindSessionSpawn(koffi, libc);
+      return sessionSpawn;
     },
   };
 }

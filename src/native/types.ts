@@ -21,4 +21,24 @@ export interface Native {
   /** pidfd_send_signal(fd, sig): immune to pid reuse. */
   pidfdSignal(fd: number, signal: number): SignalResult;
   closeFd(fd: number): void;
+  /** Starting and waiting for a session leader without node:child_process (Linux); undefined elsewhere. */
+  readonly sessionSpawn?: SessionSpawn;
+}
+
+/** How a child ended: its exit code, or the number of the signal that killed it. */
+export interface ChildExit {
+  code: number | null;
+  signal: number | null;
+}
+
+export interface SessionSpawn {
+  /**
+   * posix_spawnp(argv) as the leader of a new session and process group, with this process's
+   * stdio, signals at their defaults and env as its whole environment (the file is looked up on
+   * this process's PATH). `resolve` gives the file's path for a retry through /bin/sh when it has
+   * no #! line. The child's pid, or the errno that kept it from starting.
+   */
+  spawnSession(argv: string[], env: string[], resolve: (file: string) => string): { pid: number } | { errno: number };
+  /** Waits for the child off the main thread and reaps it. */
+  waitExit(pid: number): Promise<ChildExit>;
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { CurfewError, ERROR_CODES } from '../errors.js';
 import type { ProcInfo } from './types.js';
 import type { ProcSource } from './source.js';
@@ -10,7 +9,8 @@ import type { ProcSource } from './source.js';
 // "gone". Any other failure (ps missing, an error on stderr) is "could not read", never "gone":
 // read as gone, a live leak would be reported as ended.
 function runPs(args: string[]): string {
-  const result = spawnSync('ps', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // Loaded here, not at import: node:child_process is the costliest builtin a `curfew` start could load.
+  const result = process.getBuiltinModule('node:child_process').spawnSync('ps', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (result.error) throw new CurfewError(ERROR_CODES.PROC_UNREADABLE, `failed to run ps: ${(result.error as NodeJS.ErrnoException).code ?? result.error.message}`, { cause: result.error });
   const stderr = result.stderr.trim();
   if (result.status === 0 || (result.status === 1 && stderr === '' && result.stdout.trim() === '')) return result.stdout;

@@ -87,6 +87,14 @@ export class KnownChildren {
     return out;
   }
 
+  /**
+   * A child this process started without child_process and waits for itself (`curfew run`'s
+   * command, through posix_spawn): Node's own as far as the sweep goes, never reaped by it.
+   */
+  waitedFor(pid: number): void {
+    this.#before.set(pid, this.#startOf(pid) ?? -1);
+  }
+
   /** Drops the record of a spawn curfew made itself (the watchdog's sidecar): never a test's. */
   forget(child: ChildProcess): void {
     const record = this.#records.get(child);

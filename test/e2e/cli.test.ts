@@ -148,6 +148,33 @@ describe('curfew run', () => {
     expect(sid).toBe(pid);
   });
 
+  // The command starts through posix_spawn (Linux), not Node's spawn: it must still get what a
+  // shell or Node would give it, with and without the cgroup's /bin/sh in between.
+  describe.each([
+    ['in its cgroup', []],
+    ['without a cgroup', ['--no-cgroup']],
+  ])('starts the command as a shell would, %s', (_, flags: string[]) => {
+    it('with stdio inherited, every signal at its default (Node ignores SIGPIPE), none blocked; a file without #! runs with sh', async () => {
+      const script = join(tmp(), 'no-shebang');
+      writeFileSync(script, 'echo "ran $1"; grep -E "^Sig(Ign|Blk)" /proc/$$/status; echo "to stderr" >&2\n', { mode: 0o755 });
+      const ran = await curfew(['run', '--quiet', ...flags, '--', script, 'an argument']);
+      expect(ran.status).toBe(0);
+      expect(ran.stdout).toContain('ran an argument');
+      expect(ran.stdout).toMatch(/^SigIgn:\s+0{16}$/m);
+      expect(ran.stdout).toMatch(/^SigBlk:\s+0{16}$/m);
+      expect(ran.stderr).toContain('to stderr');
+    });
+
+    it('exits 127 for a command not found and 126 for a file not executable, as shells do', async () => {
+      const notExecutable = join(tmp(), 'not-executable');
+      writeFileSync(notExecutable, 'echo never\n', { mode: 0o644 });
+      expect((await curfew(['run', ...flags, '--', 'curfew-no-such-command'])).status).toBe(127);
+      const denied = await curfew(['run', ...flags, '--', notExecutable]);
+      expect(denied.status).toBe(126);
+      expect(denied.stdout).not.toContain('never');
+    });
+  });
+
   it.runIf(CGROUP)('puts the command in a cgroup of its own, and removes it afterwards', async () => {
     const ran = await curfew(['run', '--quiet', '--', 'cat', '/proc/self/cgroup']);
     expect(ran.status).toBe(0);
