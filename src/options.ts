@@ -123,6 +123,12 @@ export function osSignal(name: string): number | undefined {
   return (process.getBuiltinModule('node:os').constants.signals as Record<string, number>)[name];
 }
 
+/** The name of a signal number, from os.constants.signals (null for one Node does not name). */
+export function signalName(number: number): NodeJS.Signals | null {
+  const signals = process.getBuiltinModule('node:os').constants.signals as Record<NodeJS.Signals, number>;
+  return (Object.keys(signals) as NodeJS.Signals[]).find((name) => signals[name] === number) ?? null;
+}
+
 export function signalNumber(option: string, name: unknown): number {
   const number = typeof name === 'string' && /^SIG[A-Z0-9]+$/.test(name) ? (FIXED_SIGNALS[name] ?? osSignal(name)) : undefined;
   if (number === undefined) invalid(option, 'a known signal name such as "SIGTERM"', name);

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { getNative } from '../native/index.js';
-import type { SessionSpawn } from '../native/index.js';
+import { getSessionSpawn, type SessionSpawn } from '../native/index.js';
+import { signalName } from '../options.js';
 
 // A shell moves itself into the run's cgroup and then execs the command, which so starts inside
 // it (neither Node nor posix_spawn can start a process in a cgroup). When the move fails, the shell
@@ -35,7 +35,7 @@ export interface Started {
  */
 export function startCommand(command: string[], cgroup: string | undefined, env: NodeJS.ProcessEnv, own: (pid: number) => void): Started {
   const argv = cgroup ? ['/bin/sh', '-c', MOVE_THEN_EXEC, 'curfew', cgroup, ...command] : command;
-  const native = process.platform === 'linux' ? getNative().sessionSpawn : undefined;
+  const native = getSessionSpawn();
   const started = native ? startNative(native, argv, env, own) : startWithNode(argv, env, own);
   const ended = started.ended.then((end) => (cgroup && end.code === MOVE_FAILED && !existsSync(cgroup) ? { ...end, notMoved: true } : end));
   return { pid: started.pid, ended };
@@ -69,11 +69,6 @@ function startWithNode(argv: string[], env: NodeJS.ProcessEnv, own: (pid: number
 function spawnError(file: string, errno: number): NodeJS.ErrnoException {
   const code = process.getBuiltinModule('node:util').getSystemErrorName(-errno);
   return Object.assign(new Error(`spawn ${file} ${code}`), { errno: -errno, code, syscall: `spawn ${file}`, path: file });
-}
-
-function signalName(number: number): NodeJS.Signals | null {
-  const { signals } = process.getBuiltinModule('node:os').constants;
-  return (Object.keys(signals) as NodeJS.Signals[]).find((name) => signals[name] === number) ?? null;
 }
 
 /** The file execvp() would run: the first executable of that name on PATH. */

@@ -1,16 +1,11 @@
 import { bindPosix, ESRCH } from './common.js';
-import { bindSessionSpawn } from './spawn-linux.js';
-import type { Native, SessionSpawn } from './types.js';
+import type { Native } from './types.js';
+import { P_PID, SIGINFO_BYTES, SIGINFO_PID_OFFSET, WAITID, WEXITED, WNOHANG } from './wait-linux.js';
 
-// Linux constants from <sys/prctl.h>, <sys/wait.h> and the x86_64/aarch64 syscall tables.
+// Linux constants from <sys/prctl.h> and the x86_64/aarch64 syscall tables.
 const PR_SET_CHILD_SUBREAPER = 36;
-const P_PID = 1;
-const WNOHANG = 1;
-const WEXITED = 4;
 const SYS_PIDFD_OPEN = 434;
 const SYS_PIDFD_SEND_SIGNAL = 424;
-const SIGINFO_BYTES = 128;
-const SIGINFO_PID_OFFSET = 16;
 
 type Koffi = typeof import('koffi');
 
@@ -18,13 +13,11 @@ export function createLinuxNative(koffi: Koffi): Native {
   const libc = koffi.load('libc.so.6');
   const { outcome, ...posix } = bindPosix(koffi, libc);
   const prctl = libc.func('int prctl(int option, ...)');
-  const waitid = libc.func('int waitid(int idtype, int id, _Out_ uint8_t *infop, int options)');
+  const waitid = libc.func(WAITID);
   const syscall = libc.func('long syscall(long number, ...)');
   const close = libc.func('int close(int fd)');
   const siginfo = Buffer.alloc(SIGINFO_BYTES);
   let pidfdWorks = true;
-  // Bound on first use: only `curfew run` starts a command this way.
-  let sessionSpawn: SessionSpawn | undefined | null = null;
 
   return {
     platform: 'linux',
@@ -46,10 +39,6 @@ export function createLinuxNative(koffi: Koffi): Native {
     pidfdSignal: (fd, signal) => outcome(Number(syscall(SYS_PIDFD_SEND_SIGNAL, 'int', fd, 'int', signal, 'void *', null, 'unsigned int', 0))),
     closeFd: (fd) => {
       close(fd);
-    },
-    get sessionSpawn() {
-      if (sessionSpawn === null) sessionSpawn = bindSessionSpawn(koffi, libc);
-      return sessionSpawn;
     },
   };
 }

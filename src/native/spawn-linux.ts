@@ -1,4 +1,5 @@
 import type { ChildExit, SessionSpawn } from './types.js';
+import { CLD_EXITED, P_PID, SIGINFO_BYTES, SIGINFO_CODE_OFFSET, SIGINFO_STATUS_OFFSET, WAITID, WEXITED } from './wait-linux.js';
 
 // Starting a command with node:child_process cost `curfew run` more than anything else it does:
 // ~9 ms to load the module and ~8 ms for libuv's fork() of a Node-sized process, whose page
@@ -12,42 +13,35 @@ const POSIX_SPAWN_SETSID = 0x80;
 // Generous upper bounds of posix_spawnattr_t (336 bytes in glibc) and sigset_t (128).
 const ATTR_BYTES = 1024;
 const SIGSET_BYTES = 128;
-// <fcntl.h>, <sys/wait.h> and siginfo_t's layout for SIGCHLD (the same on x86_64 and aarch64).
+// <fcntl.h> and <errno.h>.
 const F_GETFD = 1;
 const F_SETFD = 2;
 const FD_CLOEXEC = 1;
-const P_PID = 1;
-const WEXITED = 4;
-const CLD_EXITED = 1;
-const SIGINFO_BYTES = 128;
-const SIGINFO_CODE_OFFSET = 8;
-const SIGINFO_STATUS_OFFSET = 24;
 const ENOEXEC = 8;
 
-type Koffi = typeof import('koffi');
-type Library = ReturnType<Koffi['load']>;
+type Library = ReturnType<typeof import('koffi')['load']>;
 
 /** posix_spawnp() of a session leader and a waitid() off the main thread, or undefined where libc refuses the attributes. */
-export function bindSessionSpawn(koffi: Koffi, libc: Library): SessionSpawn | undefined {
+export function bindSessionSpawn(libc: Library): SessionSpawn | undefined {
   const spawnp = libc.func('int posix_spawnp(_Out_ int *pid, const char *file, void *actions, void *attr, const char **argv, const char **envp)');
   const attrInit = libc.func('int posix_spawnattr_init(void *attr)');
   const attrSetFlags = libc.func('int posix_spawnattr_setflags(void *attr, short flags)');
   const attrSetSigDefault = libc.func('int posix_spawnattr_setsigdefault(void *attr, void *set)');
   const attrSetSigMask = libc.func('int posix_spawnattr_setsigmask(void *attr, void *set)');
-  const sigemptyset = libc.func('int sigemptyset(void *set)');
   const fcntl = libc.func('int fcntl(int fd, int cmd, ...)');
-  const waitid = libc.func('int waitid(int idtype, int id, _Out_ uint8_t *infop, int options)');
+  const waitid = libc.func(WAITID);
 
   // What libuv does in a child before exec: every signal back to its default (Node ignores
   // SIGPIPE, which a command would otherwise inherit) and none blocked. SETSID needs glibc 2.26.
   const attr = Buffer.alloc(ATTR_BYTES);
-  const all = Buffer.alloc(SIGSET_BYTES);
+  // Both signal sets are written directly (bit n - 1 for signal n, as sigset_t is on Linux): an
+  // empty one is all zeros, and the full one has signals 1 to 64. sigfillset() would leave out
+  // glibc's two internal signals (32 and 33), which its posix_spawn() then sets to SIG_IGN in the
+  // child, and an ignored signal stays ignored across exec. Safe to reset: the child has every
+  // signal blocked until it execs.
   const none = Buffer.alloc(SIGSET_BYTES);
-  if (attrInit(attr) !== 0 || sigemptyset(none) !== 0) return undefined;
-  // Signals 1 to 64, written directly: sigfillset() leaves out glibc's two internal signals (32
-  // and 33), which its posix_spawn() then sets to SIG_IGN in the child, and an ignored signal stays
-  // ignored across exec. Safe to reset: the child has every signal blocked until it execs.
-  all.fill(0xff, 0, 8);
+  const all = Buffer.alloc(SIGSET_BYTES).fill(0xff, 0, 8);
+  if (attrInit(attr) !== 0) return undefined;
   if (attrSetSigDefault(attr, all) !== 0 || attrSetSigMask(attr, none) !== 0) return undefined;
   if (attrSetFlags(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSID) !== 0) return undefined;
 

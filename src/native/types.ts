@@ -21,8 +21,6 @@ export interface Native {
   /** pidfd_send_signal(fd, sig): immune to pid reuse. */
   pidfdSignal(fd: number, signal: number): SignalResult;
   closeFd(fd: number): void;
-  /** Starting and waiting for a session leader without node:child_process (Linux); undefined elsewhere. */
-  readonly sessionSpawn?: SessionSpawn;
 }
 
 /** How a child ended: its exit code, or the number of the signal that killed it. */
