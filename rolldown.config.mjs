@@ -31,17 +31,37 @@ const builtinImports = {
   },
 };
 
-// The worker entry's lazy imports, by the file each becomes next to it.
-const LAZY = { 'setup.teardown.js': 'dist/scope/teardown.js', 'setup.failure.js': 'dist/integrations/shared/failure.js', 'setup.annotate.js': 'dist/integrations/vitest/annotate.js' };
-const lazyFiles = {
+// Each worker entry's lazy imports, by the file each becomes next to it. The Jest session has no
+// annotations (Jest has no such API).
+const VITEST_LAZY = { 'setup.teardown.js': 'dist/scope/teardown.js', 'setup.failure.js': 'dist/integrations/shared/failure.js', 'setup.annotate.js': 'dist/integrations/vitest/annotate.js' };
+const JEST_LAZY = { 'session.teardown.js': 'dist/scope/teardown.js', 'session.failure.js': 'dist/integrations/shared/failure.js' };
+const lazyFiles = (lazy) => ({
   name: 'curfew-lazy-files',
   resolveId(source, importer) {
     if (!importer || !source.startsWith('.')) return null;
     const path = new URL(source, `file://${importer}`).pathname;
-    const file = Object.keys(LAZY).find((f) => path.endsWith(LAZY[f].slice('dist'.length)));
+    const file = Object.keys(lazy).find((f) => path.endsWith(lazy[f].slice('dist'.length)));
     return file ? { id: `./${file}`, external: true } : null;
   },
-};
+});
+// An entry loaded in test workers, with its lazy files beside it in `dir`.
+const workerEntry = (input, file, dir, lazy) => [
+  {
+    input,
+    platform: 'node',
+    external,
+    plugins: [lazyFiles(lazy)],
+    output: { file: `${dir}/${file}`, format: 'esm', codeSplitting: false, minify: workerMinify, comments: false, plugins: [builtinImports] },
+    logLevel: 'warn',
+  },
+  ...Object.entries(lazy).map(([name, from]) => ({
+    input: from,
+    platform: 'node',
+    external,
+    output: { file: `${dir}/${name}`, format: 'esm', codeSplitting: false, minify: workerMinify, comments: false, plugins: [builtinImports] },
+    logLevel: 'warn',
+  })),
+];
 
 export default [
   // The teardown engine (what a teardown that finds something runs: the ladder, the ownership
@@ -50,21 +70,7 @@ export default [
   // was a third of what the entry cost a fresh worker's young generation (bench 5d). Each is
   // one file, like the entry (loading many small modules costs more than their size); the few
   // modules they share with the entry are copies, whose state lives in the Symbol.for registry.
-  {
-    input: 'dist/integrations/vitest/setup.js',
-    platform: 'node',
-    external,
-    plugins: [lazyFiles],
-    output: { file: 'dist/integrations/vitest/setup.bundle.js', format: 'esm', codeSplitting: false, minify: workerMinify, comments: false, plugins: [builtinImports] },
-    logLevel: 'warn',
-  },
-  ...Object.entries(LAZY).map(([file, input]) => ({
-    input,
-    platform: 'node',
-    external,
-    output: { file: `dist/integrations/vitest/${file}`, format: 'esm', codeSplitting: false, minify: workerMinify, comments: false, plugins: [builtinImports] },
-    logLevel: 'warn',
-  })),
+  ...workerEntry('dist/integrations/vitest/setup.js', 'setup.bundle.js', 'dist/integrations/vitest', VITEST_LAZY),
   {
     input: 'dist/integrations/vitest/plugin.js',
     platform: 'node',
@@ -72,13 +78,12 @@ export default [
     output: { file: 'dist/integrations/vitest/plugin.bundle.js', format: 'esm', codeSplitting: false },
     logLevel: 'warn',
   },
-  {
-    input: 'dist/integrations/jest/session.js',
-    platform: 'node',
-    external,
-    output: { file: 'dist/integrations/jest/session.bundle.js', format: 'esm', codeSplitting: false },
-    logLevel: 'warn',
-  },
+  // The Jest environment's session, once per test file in every Jest worker: treated like the
+  // Vitest entry. Its unminified 107 KB with the teardown engine in it cost a Jest worker thread
+  // ~0.1 ms a test on trivial files: not its own work, but the longer incremental marking of a
+  // heap with that much more code in it, which the tests then ran under (measured: any 200 KB
+  // module imported into the worker did the same).
+  ...workerEntry('dist/integrations/jest/session.js', 'session.bundle.js', 'dist/integrations/jest', JEST_LAZY),
   // node:test imports its entry in every test file's process; Mocha its plugin once per process (and worker).
   ...['node-test/register', 'mocha/plugin'].map((entry) => ({
     input: `dist/integrations/${entry}.js`,

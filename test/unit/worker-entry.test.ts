@@ -1,15 +1,23 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-// The Vitest worker entry loads in every test file's fresh worker (rolldown.config.mjs says why
-// its size matters there). These are properties of the build that a change could silently undo.
-const DIR = new URL('../../dist/integrations/vitest/', import.meta.url);
-const entry = readFileSync(new URL('setup.bundle.js', DIR), 'latin1');
-// The files it imports lazily (the teardown engine, the leak failure, the leak annotation), built the same way.
-const lazy = readdirSync(DIR).filter((n) => /^setup\..+\.js$/.test(n) && n !== 'setup.bundle.js');
-const files = [['setup.bundle.js', entry], ...lazy.map((n) => [n, readFileSync(new URL(n, DIR), 'latin1')])];
+// The worker entries load in every test file's worker: the Vitest setup file in each fresh
+// worker, the Jest environment's session once per test file (rolldown.config.mjs says why their
+// size matters there). These are properties of the build that a change could silently undo.
+const ENTRIES = [
+  { runner: 'Vitest', dir: 'vitest', entry: 'setup.bundle.js', prefix: 'setup', lazy: ['setup.annotate.js', 'setup.failure.js', 'setup.teardown.js'] },
+  { runner: 'Jest', dir: 'jest', entry: 'session.bundle.js', prefix: 'session', lazy: ['session.failure.js', 'session.teardown.js'] },
+];
 
-describe('the Vitest worker entry', () => {
+describe.each(ENTRIES)('the $runner worker entry', ({ dir, entry: entryName, prefix, lazy: expected }) => {
+  const DIR = new URL(`../../dist/integrations/${dir}/`, import.meta.url);
+  const entry = readFileSync(new URL(entryName, DIR), 'latin1');
+  // The files it imports lazily (the teardown engine, the leak failure, ...), built the same way.
+  const lazy = readdirSync(DIR).filter((n) => n.startsWith(`${prefix}.`) && n.endsWith('.js') && n !== entryName && n !== `${prefix}.js`);
+  const files = [[entryName, entry], ...lazy.map((n) => [n, readFileSync(new URL(n, DIR), 'latin1')])];
+  // What runs when the entry loads: its imports and constants, before the first function.
+  const head = entry.slice(0, entry.search(/\bfunction\b/));
+
   it('is ASCII only, so V8 holds its source as one byte per character (and so are its lazy files)', () => {
     for (const [name, text] of files) {
       const first = [...text].findIndex((c) => c.charCodeAt(0) > 0x7f);
@@ -17,17 +25,11 @@ describe('the Vitest worker entry', () => {
     }
   });
 
-  it('loads the teardown engine, the leak failure and the leak annotation only when a teardown needs them', () => {
-    expect(lazy.sort()).toEqual(['setup.annotate.js', 'setup.failure.js', 'setup.teardown.js']);
-    expect(entry).toMatch(/import\(\s*["'`]\.\/setup\.annotate\.js["'`]\s*\)/);
-    expect(entry).toMatch(/import\(\s*["'`]\.\/setup\.teardown\.js["'`]\s*\)/);
-    expect(entry).toMatch(/import\(\s*["'`]\.\/setup\.failure\.js["'`]\s*\)/);
+  it('loads the teardown engine and the leak failure (and annotation) only when a teardown needs them', () => {
+    expect(lazy.sort()).toEqual(expected);
+    for (const name of expected) expect(entry).toMatch(new RegExp(`import\\(\\s*["'\`]\\./${name.replace('.', '\\.')}["'\`]\\s*\\)`));
     // The ladder's code is not in the entry.
     expect(entry).not.toMatch(/function escalate\b/);
-  });
-
-  it('keeps the Vitest 3/4 runner specifier out of a literal import() (Vite would resolve it ahead of time)', () => {
-    expect(entry).not.toMatch(/import\(\s*["'`]vitest\/runners/);
   });
 
   it('takes node builtins from process.getBuiltinModule, not through the ESM loader', () => {
@@ -35,8 +37,14 @@ describe('the Vitest worker entry', () => {
     expect(entry).toMatch(/process\.getBuiltinModule\(\s*["'`]node:fs["'`]\s*\)/);
   });
 
-  it('does not load node:os at start (a test worker has no other use for it)', () => {
-    const head = entry.slice(0, entry.search(/\bfunction\b/));
-    expect(head).not.toMatch(/node:os/);
+  it('loads neither node:os nor node:child_process at start (a test worker that starts nothing has no use for them)', () => {
+    expect(head).not.toMatch(/node:os|node:child_process/);
+  });
+});
+
+describe('the Vitest worker entry', () => {
+  it('keeps the Vitest 3/4 runner specifier out of a literal import() (Vite would resolve it ahead of time)', () => {
+    const entry = readFileSync(new URL('../../dist/integrations/vitest/setup.bundle.js', import.meta.url), 'latin1');
+    expect(entry).not.toMatch(/import\(\s*["'`]vitest\/runners/);
   });
 });

@@ -4,7 +4,6 @@ import type { Circus } from '@jest/types';
 import { keepLoadavgFd } from '../../proc/counters.js';
 import { keep } from '../../scope/current.js';
 import { TOKEN_ENV } from '../../ids.js';
-import { leakError } from '../shared/failure.js';
 import { subjects, titles } from '../shared/format.js';
 import type { LeakList } from '../shared/leaks.js';
 import { fileScopeOptions, INTEGRATION_KEYS, normalizeIntegrationOptions, type NormalizedIntegrationOptions } from '../shared/options.js';
@@ -27,10 +26,15 @@ export interface LeakLine {
 /** Copies the token into the test file's own `process.env`, a copy Jest took when the file started. */
 export type MirrorToken = (name: string, value: string | undefined) => void;
 
+// Loaded only when a leak fails something (see Scope#teardown for why).
+async function leakError(subject: string, leaks: LeakList): Promise<Error> {
+  return (await import('../shared/failure.js')).leakError(subject, leaks);
+}
+
 // "Test suite failed to run" prints the message and then the stack (Jest 30) or only the stack
 // (Jest 29): the list goes in the stack alone, so that it shows once in both.
-function suiteLeakError(subject: string, leaks: LeakList): Error {
-  const error = leakError(subject, leaks);
+async function suiteLeakError(subject: string, leaks: LeakList): Promise<Error> {
+  const error = await leakError(subject, leaks);
   error.message = error.message.slice(0, error.message.indexOf('\n'));
   return error;
 }
@@ -102,7 +106,7 @@ export class JestSession {
       case 'test_done': {
         const leaks = await this.#end(event.test);
         // Pushed, never thrown: a throw here would fail the whole file instead of this test.
-        if (leaks && this.#report('tests', titles.test(this.#label, pathOf(event.test)), leaks)) event.test.errors.push(leakError(subjects.test, leaks));
+        if (leaks && this.#report('tests', titles.test(this.#label, pathOf(event.test)), leaks)) event.test.errors.push(await leakError(subjects.test, leaks));
         this.#remember(event.test, `the test "${pathOf(event.test)}"`);
         return;
       }
@@ -111,7 +115,7 @@ export class JestSession {
         if (!block.parent) return this.#finishFile(state);
         const leaks = await this.#end(block);
         this.#remember(block, `describe "${pathOf(block)}"`);
-        if (leaks && this.#report('suites', titles.suite(this.#label, pathOf(block)), leaks)) state.unhandledErrors.push(suiteLeakError(subjects.suite(block.name), leaks));
+        if (leaks && this.#report('suites', titles.suite(this.#label, pathOf(block)), leaks)) state.unhandledErrors.push(await suiteLeakError(subjects.suite(block.name), leaks));
         return;
       }
       default:
@@ -134,7 +138,7 @@ export class JestSession {
     const leaks = await unit?.end('close', (id) => this.#titles.get(id));
     this.#titles.clear();
     this.#sync();
-    if (leaks && this.#report('files', titles.file(this.#label), leaks)) state?.unhandledErrors.push(suiteLeakError(subjects.file, leaks));
+    if (leaks && this.#report('files', titles.file(this.#label), leaks)) state?.unhandledErrors.push(await suiteLeakError(subjects.file, leaks));
   }
 
   #open(key: object): void {
