@@ -1,3 +1,5 @@
+import { basename, dirname } from 'node:path';
+
 // Bundles the entry points that start often and pay for every module they load: the Vitest
 // worker entry (once per test file), the Vitest plugin (once per run: 1.4 against 3.8 ms to
 // import, measured), the Jest environment's session (once per Jest worker) and the `curfew` CLI
@@ -31,10 +33,14 @@ const builtinImports = {
   },
 };
 
-// Each worker entry's lazy imports, by the file each becomes next to it. The Jest session has no
-// annotations (Jest has no such API).
-const VITEST_LAZY = { 'setup.teardown.js': 'dist/scope/teardown.js', 'setup.failure.js': 'dist/integrations/shared/failure.js', 'setup.annotate.js': 'dist/integrations/vitest/annotate.js' };
-const JEST_LAZY = { 'session.teardown.js': 'dist/scope/teardown.js', 'session.failure.js': 'dist/integrations/shared/failure.js' };
+// The teardown engine (what a teardown that finds something runs: the ladder, the ownership
+// rules, the leak descriptions) and the leak failure are files of their own beside each worker
+// entry, imported by the first teardown that needs them: most test files' workers never load
+// them, and their source was a third of what the entry cost a fresh worker's young generation
+// (bench 5d). Each is one file, like the entry (loading many small modules costs more than their
+// size); the few modules they share with the entry are copies, whose state lives in the
+// Symbol.for registry. By the part of their name after the entry's (`setup.teardown.js`).
+const LAZY = { teardown: 'dist/scope/teardown.js', failure: 'dist/integrations/shared/failure.js' };
 const lazyFiles = (lazy) => ({
   name: 'curfew-lazy-files',
   resolveId(source, importer) {
@@ -44,33 +50,21 @@ const lazyFiles = (lazy) => ({
     return file ? { id: `./${file}`, external: true } : null;
   },
 });
-// An entry loaded in test workers, with its lazy files beside it in `dir`.
-const workerEntry = (input, file, dir, lazy) => [
-  {
-    input,
-    platform: 'node',
-    external,
-    plugins: [lazyFiles(lazy)],
-    output: { file: `${dir}/${file}`, format: 'esm', codeSplitting: false, minify: workerMinify, comments: false, plugins: [builtinImports] },
-    logLevel: 'warn',
-  },
-  ...Object.entries(lazy).map(([name, from]) => ({
-    input: from,
-    platform: 'node',
-    external,
-    output: { file: `${dir}/${name}`, format: 'esm', codeSplitting: false, minify: workerMinify, comments: false, plugins: [builtinImports] },
-    logLevel: 'warn',
-  })),
-];
+const workerOutput = (file) => ({ file, format: 'esm', codeSplitting: false, minify: workerMinify, comments: false, plugins: [builtinImports] });
+// A worker entry (`dir/name.js` becomes `dir/name.bundle.js`) and its lazy files (`dir/name.<part>.js`).
+const workerEntry = (input, parts) => {
+  const dir = dirname(input);
+  const name = basename(input, '.js');
+  const lazy = Object.fromEntries(Object.entries(parts).map(([part, from]) => [`${name}.${part}.js`, from]));
+  return [
+    { input, platform: 'node', external, plugins: [lazyFiles(lazy)], output: workerOutput(`${dir}/${name}.bundle.js`), logLevel: 'warn' },
+    ...Object.entries(lazy).map(([file, from]) => ({ input: from, platform: 'node', external, output: workerOutput(`${dir}/${file}`), logLevel: 'warn' })),
+  ];
+};
 
 export default [
-  // The teardown engine (what a teardown that finds something runs: the ladder, the ownership
-  // rules, the leak descriptions) and the leak failure are files of their own, imported by the
-  // first teardown that needs them: most test files' workers never load them, and their source
-  // was a third of what the entry cost a fresh worker's young generation (bench 5d). Each is
-  // one file, like the entry (loading many small modules costs more than their size); the few
-  // modules they share with the entry are copies, whose state lives in the Symbol.for registry.
-  ...workerEntry('dist/integrations/vitest/setup.js', 'setup.bundle.js', 'dist/integrations/vitest', VITEST_LAZY),
+  // The Vitest worker entry also loads the leak annotation lazily (Jest has no such API).
+  ...workerEntry('dist/integrations/vitest/setup.js', { ...LAZY, annotate: 'dist/integrations/vitest/annotate.js' }),
   {
     input: 'dist/integrations/vitest/plugin.js',
     platform: 'node',
@@ -78,12 +72,12 @@ export default [
     output: { file: 'dist/integrations/vitest/plugin.bundle.js', format: 'esm', codeSplitting: false },
     logLevel: 'warn',
   },
-  // The Jest environment's session, once per test file in every Jest worker: treated like the
-  // Vitest entry. Its unminified 107 KB with the teardown engine in it cost a Jest worker thread
-  // ~0.1 ms a test on trivial files: not its own work, but the longer incremental marking of a
-  // heap with that much more code in it, which the tests then ran under (measured: any 200 KB
-  // module imported into the worker did the same).
-  ...workerEntry('dist/integrations/jest/session.js', 'session.bundle.js', 'dist/integrations/jest', JEST_LAZY),
+  // The Jest environment's session, once per test file in every Jest worker: built like the
+  // Vitest entry. In a Jest worker thread, the unminified 107 KB with the teardown engine in it
+  // made trivial tests ~0.1 ms slower each, though its own work per test was ~50 µs: importing
+  // any unrelated module of 49 KB or more into the worker did the same, 24 KB did not (a step
+  // that --single-threaded removes: V8's, not curfew's work; docs/benchmarks.md).
+  ...workerEntry('dist/integrations/jest/session.js', LAZY),
   // node:test imports its entry in every test file's process; Mocha its plugin once per process (and worker).
   ...['node-test/register', 'mocha/plugin'].map((entry) => ({
     input: `dist/integrations/${entry}.js`,

@@ -27,7 +27,7 @@ describe.each(ENTRIES)('the $runner worker entry', ({ dir, entry: entryName, pre
 
   it('loads the teardown engine and the leak failure (and annotation) only when a teardown needs them', () => {
     expect(lazy.sort()).toEqual(expected);
-    for (const name of expected) expect(entry).toMatch(new RegExp(`import\\(\\s*["'\`]\\./${name.replace('.', '\\.')}["'\`]\\s*\\)`));
+    for (const name of expected) expect(entry).toMatch(new RegExp(`import\\(\\s*["'\`]\\./${name.replaceAll('.', '\\.')}["'\`]\\s*\\)`));
     // The ladder's code is not in the entry.
     expect(entry).not.toMatch(/function escalate\b/);
   });
