@@ -14,6 +14,8 @@ export interface VitestRunOptions {
   configFile?: string;
   /** A custom `runner` module, relative to the project. */
   runner?: string;
+  /** Test files run at once (Vitest's default here is the cores less one: 1 on a two-core machine). */
+  maxWorkers?: number;
 }
 
 type Meta = { curfew?: { processes: { pid: number }[] } };
@@ -41,7 +43,7 @@ export async function runVitest(project: string, options: VitestRunOptions = {})
   const out = collector();
   return withFixtureEnv(async () => {
     // An empty reporter object stands in for the default one: the output holds only curfew's.
-    const cli = { root, watch: false, reporters: [{}], ...(options.configFile ? { config: options.configFile } : { config: false as const, globals: true, pool: options.pool ?? 'forks', ...(options.isolate === undefined ? {} : { isolate: options.isolate }), ...(options.runner ? { runner: options.runner } : {}) }) };
+    const cli = { root, watch: false, reporters: [{}], ...(options.configFile ? { config: options.configFile } : { config: false as const, globals: true, pool: options.pool ?? 'forks', ...(options.isolate === undefined ? {} : { isolate: options.isolate }), ...(options.runner ? { runner: options.runner } : {}), ...(options.maxWorkers ? { maxWorkers: options.maxWorkers } : {}) }) };
     const plugins = options.configFile || options.curfew === false ? [] : [curfew(options.curfew ?? {})];
     const vitest = await startVitest('test', [], cli as never, { plugins }, { stdout: out.stream, stderr: out.stream } as never);
     try {
