@@ -71,6 +71,20 @@ export class Subreaper {
     return this.#active;
   }
 
+  /**
+   * Loads what enable() needs (koffi, most of its cost) without turning the layer on, for a caller
+   * that is idle now and would otherwise pay for it on a critical path later. Never throws:
+   * enable() tries again, and copes.
+   */
+  prepare(): void {
+    if (this.#tried || process.platform !== 'linux') return;
+    try {
+      getNative();
+    } catch {
+      // enable() meets the same failure and leaves the layer off.
+    }
+  }
+
   /** Only the main thread reaps: its code's own children are known to it alone. */
   get mayReap(): boolean {
     return isMainThread();

@@ -48,3 +48,17 @@ describe('the Vitest worker entry', () => {
     expect(entry).not.toMatch(/import\(\s*["'`]vitest\/runners/);
   });
 });
+
+describe('the Vitest plugin', () => {
+  const DIR = new URL('../../dist/integrations/vitest/', import.meta.url);
+  const plugin = readFileSync(new URL('plugin.bundle.js', DIR), 'latin1');
+
+  it('leaves what the reporter does with a run to a file of its own, loaded while the first worker boots', () => {
+    expect(plugin).toMatch(/import\(\s*["'`]\.\/plugin\.run\.js["'`]\s*\)/);
+    // Neither the scope machinery nor the report's formatting is in what the config imports.
+    // (The build writes a class as `var Name=class`.)
+    expect(plugin).not.toMatch(/\bScope=class\b|function escalate\b|function formatLeakBlock\b/);
+    expect(readFileSync(new URL('plugin.run.js', DIR), 'latin1')).toMatch(/\bRunReport=class\b/);
+  });
+});
+
