@@ -71,10 +71,10 @@ export default [
   // whatever their size: measured).
   ...workerEntry('dist/integrations/vitest/plugin.js', { run: 'dist/integrations/vitest/run-report.js' }),
   // The Jest environment's session, once per test file in every Jest worker: built like the
-  // Vitest entry. In a Jest worker thread, the unminified 107 KB with the teardown engine in it
-  // made trivial tests ~0.1 ms slower each, though its own work per test was ~50 µs: importing
-  // any unrelated module of 49 KB or more into the worker did the same, 24 KB did not (a step
-  // that --single-threaded removes: V8's, not curfew's work; docs/benchmarks.md).
+  // Vitest entry (107 KB unminified with the teardown engine in it, 52 KB now). What it allocates
+  // as it loads and starts can still tip a trivial file of 500 tests in a Jest worker thread over
+  // V8's young-generation growth point, which 700 such tests reach without curfew
+  // (docs/benchmarks.md, worker-thread pools).
   ...workerEntry('dist/integrations/jest/session.js', LAZY),
   // node:test imports its entry in every test file's process; Mocha its plugin once per process (and worker).
   ...['node-test/register', 'mocha/plugin'].map((entry) => ({

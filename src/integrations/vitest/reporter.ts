@@ -27,7 +27,7 @@ export class CurfewReporter implements Reporter {
   // boot; not in the config's import, nor when a file is queued, which that worker waits on.
   onTestRunStart(): void {
     if (this.#report) this.#report.start();
-    else
+    else if (!this.#loading)
       afterFirstWorkerStarts(() => {
         // A failure to load is thrown where the report is awaited (onTestModuleQueued, onTestRunEnd).
         this.#load().then((report) => report.prepare(), () => undefined);

@@ -2,7 +2,8 @@ import { relative } from 'node:path';
 import type { TestModule, Vitest } from 'vitest/node';
 import { countLeaks, emptyTally, formatLeakBlock, formatSummary, painter, titles, type LeakTally, type Paint } from '../shared/format.js';
 import type { NormalizedIntegrationOptions } from '../shared/options.js';
-import { ReportCollector } from '../shared/report-collector.js';
+import type { LeakList } from '../shared/leaks.js';
+import { ReportCollector, type LeakPlace } from '../shared/report-collector.js';
 import { RunUnit } from '../shared/run-unit.js';
 import type {} from './meta.js';
 
@@ -47,24 +48,14 @@ export class RunReport {
     const file = relative(this.#vitest?.config.root ?? process.cwd(), module.moduleId);
     const blocks: string[] = [];
     const own = module.meta().curfew;
-    if (own) {
-      countLeaks(this.#tally, 'files', own);
-      this.#collector.add('file', titles.file(file), own, { file: module.moduleId });
-      blocks.push(formatLeakBlock(titles.file(file), own, this.#paint));
-    }
+    if (own) blocks.push(this.#record('file', titles.file(file), own, { file: module.moduleId }));
     for (const suite of module.children.allSuites()) {
       const leaks = suite.meta().curfew;
-      if (!leaks) continue;
-      countLeaks(this.#tally, 'suites', leaks);
-      this.#collector.add('suite', titles.suite(file, suite.fullName), leaks, { file: module.moduleId, line: suite.location?.line });
-      blocks.push(formatLeakBlock(titles.suite(file, suite.fullName), leaks, this.#paint));
+      if (leaks) blocks.push(this.#record('suite', titles.suite(file, suite.fullName), leaks, { file: module.moduleId, line: suite.location?.line }));
     }
     for (const test of module.children.allTests()) {
       const leaks = test.meta().curfew;
-      if (!leaks) continue;
-      countLeaks(this.#tally, 'tests', leaks);
-      this.#collector.add('test', titles.test(file, test.fullName), leaks, { file: module.moduleId, line: test.location?.line });
-      blocks.push(formatLeakBlock(titles.test(file, test.fullName), leaks, this.#paint));
+      if (leaks) blocks.push(this.#record('test', titles.test(file, test.fullName), leaks, { file: module.moduleId, line: test.location?.line }));
     }
     if (blocks.length > 0) this.#vitest?.logger.warn(blocks.join('').trimEnd());
   }
@@ -72,13 +63,18 @@ export class RunReport {
   async end(): Promise<void> {
     const leaks = await this.#run.end();
     if (leaks && this.#options.onLeak !== 'ignore') {
-      countLeaks(this.#tally, 'runs', leaks);
-      this.#collector.add('run', titles.run, leaks);
-      this.#vitest?.logger.warn(formatLeakBlock(titles.run, leaks, this.#paint).trimEnd());
+      this.#vitest?.logger.warn(this.#record('run', titles.run, leaks).trimEnd());
       if (this.#options.onLeak === 'fail') process.exitCode = 1;
     }
     const summary = formatSummary(this.#tally, this.#paint);
     if (summary) this.#vitest?.logger.warn(summary.trimEnd());
     this.#collector.finish((text) => this.#vitest?.logger.log(text.trimEnd()));
+  }
+
+  // A unit's leaks: counted for the summary, added to the report file, and printed as the returned block.
+  #record(kind: 'file' | 'suite' | 'test' | 'run', title: string, leaks: LeakList, place?: LeakPlace): string {
+    countLeaks(this.#tally, `${kind}s`, leaks);
+    this.#collector.add(kind, title, leaks, place);
+    return formatLeakBlock(title, leaks, this.#paint);
   }
 }
