@@ -50,15 +50,39 @@ const lazyFiles = (lazy) => ({
     return file ? { id: `./${file}`, external: true } : null;
   },
 });
-const workerOutput = (file) => ({ file, format: 'esm', codeSplitting: false, minify: workerMinify, comments: false, plugins: [builtinImports] });
-// A worker entry (`dir/name.js` becomes `dir/name.bundle.js`) and its lazy files (`dir/name.<part>.js`).
-const workerEntry = (input, parts) => {
+
+// A CommonJS worker entry has no import.meta (rolldown would make it `{}`): its file's URL comes
+// from __filename, which is the bundle's own path, as import.meta.url is in an ES module bundle.
+const META_URL = '__curfewFileUrl';
+const cjsImportMeta = {
+  name: 'curfew-cjs-import-meta',
+  transform(code) {
+    return code.includes('import.meta.url') ? { code: code.replaceAll('import.meta.url', META_URL), map: null } : null;
+  },
+  renderChunk(code) {
+    return code.includes(META_URL) ? { code: `const ${META_URL}=require("node:url").pathToFileURL(__filename).href;${code}`, map: null } : null;
+  },
+};
+const workerOutput = (file, format) => ({
+  file,
+  format,
+  codeSplitting: false,
+  minify: workerMinify,
+  comments: false,
+  // CommonJS: its lazy files are required when first needed, not imported (an import() would start the ESM loader).
+  ...(format === 'cjs' ? { dynamicImportInCjs: false } : { plugins: [builtinImports] }),
+});
+// A worker entry (`dir/name.js` becomes `dir/name.bundle.js`) and its lazy files (`dir/name.<part>.js`);
+// `.cjs` for format 'cjs'.
+const workerEntry = (input, parts, format = 'esm') => {
   const dir = dirname(input);
   const name = basename(input, '.js');
-  const lazy = Object.fromEntries(Object.entries(parts).map(([part, from]) => [`${name}.${part}.js`, from]));
+  const ext = format === 'cjs' ? 'cjs' : 'js';
+  const plugins = format === 'cjs' ? [cjsImportMeta] : [];
+  const lazy = Object.fromEntries(Object.entries(parts).map(([part, from]) => [`${name}.${part}.${ext}`, from]));
   return [
-    { input, platform: 'node', external, plugins: [lazyFiles(lazy)], output: workerOutput(`${dir}/${name}.bundle.js`), logLevel: 'warn' },
-    ...Object.entries(lazy).map(([file, from]) => ({ input: from, platform: 'node', external, output: workerOutput(`${dir}/${file}`), logLevel: 'warn' })),
+    { input, platform: 'node', external, plugins: [lazyFiles(lazy), ...plugins], output: workerOutput(`${dir}/${name}.bundle.${ext}`, format), logLevel: 'warn' },
+    ...Object.entries(lazy).map(([file, from]) => ({ input: from, platform: 'node', external, plugins, output: workerOutput(`${dir}/${file}`, format), logLevel: 'warn' })),
   ];
 };
 
@@ -71,11 +95,13 @@ export default [
   // whatever their size: measured).
   ...workerEntry('dist/integrations/vitest/plugin.js', { run: 'dist/integrations/vitest/run-report.js' }),
   // The Jest environment's session, once per test file in every Jest worker: built like the
-  // Vitest entry (107 KB unminified with the teardown engine in it, 52 KB now). What it allocates
-  // as it loads and starts can still tip a trivial file of 500 tests in a Jest worker thread over
-  // V8's young-generation growth point, which 700 such tests reach without curfew
-  // (docs/benchmarks.md, worker-thread pools).
-  ...workerEntry('dist/integrations/jest/session.js', LAZY),
+  // Vitest entry (107 KB unminified with the teardown engine in it, 52 KB now), as CommonJS, which
+  // the environment requires: Jest loads everything else in its workers with require(), and the
+  // first import() in a worker starts Node's ESM loader there (~155 KB of heap that stays, ~15 ms,
+  // measured). What the session allocates as it loads and starts can still tip a trivial file of
+  // 500 tests in a Jest worker thread over V8's young-generation growth point, which 700 such
+  // tests reach without curfew (docs/benchmarks.md, worker-thread pools).
+  ...workerEntry('dist/integrations/jest/session.js', LAZY, 'cjs'),
   // node:test imports its entry in every test file's process; Mocha its plugin once per process (and worker).
   ...['node-test/register', 'mocha/plugin'].map((entry) => ({
     input: `dist/integrations/${entry}.js`,

@@ -26,9 +26,12 @@ const SETUPS = [
   { key: 'jest-child', label: 'Jest child processes', runner: 'jest', config: JEST_WORKERS },
 ];
 
+// BENCH_ONLY=jest (say) times only the setups whose key contains it.
+const ONLY = process.env.BENCH_ONLY ?? '';
+
 function writeSuites() {
   const suites = [];
-  for (const setup of SETUPS) {
+  for (const setup of SETUPS.filter((s) => s.key.includes(ONLY))) {
     for (const shape of SHAPES) {
       const dir = `${WORK}${setup.key}-${shape.files}x${shape.perFile}/`;
       if (setup.runner === 'vitest') writeVitestSuite(dir, { ...shape, test: setup.test, variants: { without: null, with: 'curfew()' } });

@@ -5,15 +5,17 @@ import { describe, expect, it } from 'vitest';
 // worker, the Jest environment's session once per test file (rolldown.config.mjs says why their
 // size matters there). These are properties of the build that a change could silently undo.
 const ENTRIES = [
-  { runner: 'Vitest', dir: 'vitest', entry: 'setup.bundle.js', prefix: 'setup', lazy: ['setup.annotate.js', 'setup.failure.js', 'setup.teardown.js'] },
-  { runner: 'Jest', dir: 'jest', entry: 'session.bundle.js', prefix: 'session', lazy: ['session.failure.js', 'session.teardown.js'] },
+  { runner: 'Vitest', dir: 'vitest', entry: 'setup.bundle.js', prefix: 'setup', ext: '.js', lazy: ['setup.annotate.js', 'setup.failure.js', 'setup.teardown.js'] },
+  // CommonJS: everything else in a Jest worker is required, and an import() would start the ESM loader.
+  { runner: 'Jest', dir: 'jest', entry: 'session.bundle.cjs', prefix: 'session', ext: '.cjs', lazy: ['session.failure.cjs', 'session.teardown.cjs'] },
 ];
 
-describe.each(ENTRIES)('the $runner worker entry', ({ dir, entry: entryName, prefix, lazy: expected }) => {
+describe.each(ENTRIES)('the $runner worker entry', ({ dir, entry: entryName, prefix, ext, lazy: expected }) => {
   const DIR = new URL(`../../dist/integrations/${dir}/`, import.meta.url);
   const entry = readFileSync(new URL(entryName, DIR), 'latin1');
-  // The files it imports lazily (the teardown engine, the leak failure, ...), built the same way.
-  const lazy = readdirSync(DIR).filter((n) => n.startsWith(`${prefix}.`) && n.endsWith('.js') && n !== entryName && n !== `${prefix}.js`);
+  // The files it loads lazily (the teardown engine, the leak failure, ...), built the same way.
+  const lazy = readdirSync(DIR).filter((n) => n.startsWith(`${prefix}.`) && n.endsWith(ext) && n !== entryName && n !== `${prefix}.js`);
+  const loads = ext === '.cjs' ? 'require' : 'import';
   const files = [[entryName, entry], ...lazy.map((n) => [n, readFileSync(new URL(n, DIR), 'latin1')])];
   // What runs when the entry loads: its imports and constants, before the first function.
   const head = entry.slice(0, entry.search(/\bfunction\b/));
@@ -27,14 +29,17 @@ describe.each(ENTRIES)('the $runner worker entry', ({ dir, entry: entryName, pre
 
   it('loads the teardown engine and the leak failure (and annotation) only when a teardown needs them', () => {
     expect(lazy.sort()).toEqual(expected);
-    for (const name of expected) expect(entry).toMatch(new RegExp(`import\\(\\s*["'\`]\\./${name.replaceAll('.', '\\.')}["'\`]\\s*\\)`));
+    for (const name of expected) expect(entry).toMatch(new RegExp(`${loads}\\(\\s*["'\`]\\./${name.replaceAll('.', '\\.')}["'\`]\\s*\\)`));
+    // Lazily: inside a function, not as the entry loads.
+    for (const name of expected) expect(head).not.toContain(name);
     // The ladder's code is not in the entry.
     expect(entry).not.toMatch(/function escalate\b/);
   });
 
-  it('takes node builtins from process.getBuiltinModule, not through the ESM loader', () => {
+  it('takes node builtins from process.getBuiltinModule or require(), not through the ESM loader', () => {
     for (const [name, text] of files) expect(text, name).not.toMatch(/from\s*["'`]node:/);
-    expect(entry).toMatch(/process\.getBuiltinModule\(\s*["'`]node:fs["'`]\s*\)/);
+    if (ext === '.js') expect(entry).toMatch(/process\.getBuiltinModule\(\s*["'`]node:fs["'`]\s*\)/);
+    else for (const [name, text] of files) expect(text, name).not.toMatch(/\bimport\(|\bimport\.meta\b/);
   });
 
   it('loads neither node:os nor node:child_process at start (a test worker that starts nothing has no use for them)', () => {

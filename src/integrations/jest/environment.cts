@@ -1,13 +1,10 @@
-// CommonJS on purpose: Jest requires test environments. The ESM rest of curfew is loaded in
-// setup(), which Jest awaits, so no flag and no require(esm) is needed.
+// CommonJS on purpose: Jest requires test environments. The rest of curfew (ES modules) is
+// required in setup() as one CommonJS bundle of them, so no flag and no require(esm) is needed.
 import jestEnvironmentNode = require('jest-environment-node');
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { Circus } from '@jest/types';
 import type { JestSession } from './session.js';
-import path = require('node:path');
-import url = require('node:url');
 
-const SESSION = url.pathToFileURL(path.join(__dirname, 'session.bundle.js')).href;
 
 /**
  * `testEnvironment: 'curfew/jest-environment'`: jest-environment-node, plus a scope for every
@@ -35,16 +32,18 @@ class CurfewEnvironment extends jestEnvironmentNode.TestEnvironment {
 
   override async setup(): Promise<void> {
     await super.setup();
-    // The bundled copy (npm run build): one file instead of ~30 modules in every Jest worker.
-    const { JestSession } = (await import(SESSION)) as typeof import('./session.js');
+    // The bundled copy (npm run build): one file instead of ~30 modules in every Jest worker, and
+    // CommonJS, so that the worker's ESM loader is never started (rolldown.config.mjs).
+    const { JestSession } = require('./session.bundle.cjs') as typeof import('./session.js');
     this.#session = new JestSession(this.#options, this.#testPath, this.#rootDir, (name, value) => this.#mirror(name, value));
     this.#session.start();
     // Test files are CommonJS and cannot import curfew (an ES module): keep() is a global.
     (this.global as { curfew?: unknown }).curfew = Object.freeze({ keep: this.#session.keep });
   }
 
-  async handleTestEvent(event: Circus.AsyncEvent, state: Circus.State): Promise<void> {
-    await this.#session?.handle(event, state);
+  // Not async: jest-circus awaits whatever this returns, and most events need no promise (session.ts).
+  handleTestEvent(event: Circus.AsyncEvent, state: Circus.State): Promise<void> | undefined {
+    return this.#session?.handle(event, state);
   }
 
   override async teardown(): Promise<void> {

@@ -7,7 +7,7 @@ import channel = require('./channel.cjs');
 import type { LeakTally } from '../shared/format.js';
 import type { ReportCollector } from '../shared/report-collector.js';
 import type { RunUnit } from '../shared/run-unit.js';
-import type { LeakLine } from './session.js';
+import type { LeakLine } from './hand-over.js';
 
 const { LEAKS_DIR_ENV } = channel;
 

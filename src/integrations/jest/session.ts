@@ -1,5 +1,4 @@
-import { appendFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { Circus } from '@jest/types';
 import { keepLoadavgFd } from '../../proc/counters.js';
 import { keep } from '../../scope/current.js';
@@ -8,20 +7,9 @@ import { subjects, titles } from '../shared/format.js';
 import type { LeakList } from '../shared/leaks.js';
 import { fileScopeOptions, INTEGRATION_KEYS, normalizeIntegrationOptions, type NormalizedIntegrationOptions } from '../shared/options.js';
 import { Unit } from '../shared/unit.js';
-import channel from './channel.cjs';
-import { printUnreported } from './unreported.js';
+import { handOver, type UnitKind } from './hand-over.js';
 
-export type UnitKind = 'tests' | 'suites' | 'files';
-
-/** One line of the leak channel (see channel.cts). */
-export interface LeakLine {
-  /** The test file's absolute path, as in Jest's results. */
-  file: string;
-  /** What left them, e.g. `leak.test.js > server > answers`. */
-  title: string;
-  kind: UnitKind;
-  leaks: LeakList;
-}
+export type { LeakLine, UnitKind } from './hand-over.js';
 
 /** Copies the token into the test file's own `process.env`, a copy Jest took when the file started. */
 export type MirrorToken = (name: string, value: string | undefined) => void;
@@ -90,7 +78,12 @@ export class JestSession {
     this.#sync();
   }
 
-  async handle(event: Circus.AsyncEvent, state: Circus.State): Promise<void> {
+  /**
+   * One jest-circus event. Jest awaits each handler, so teardown finishes before the next test
+   * starts; the events a test that started nothing sees (about six a test) return at once, with
+   * no promise: a trivial test's handling stays synchronous.
+   */
+  handle(event: Circus.AsyncEvent, state: Circus.State): Promise<void> | undefined {
     switch (event.name) {
       case 'run_describe_start':
         if (event.describeBlock.parent) this.#open(event.describeBlock);
@@ -101,25 +94,31 @@ export class JestSession {
         return;
       case 'test_skip':
       case 'test_todo':
-        await this.#end(event.test);
-        return;
-      case 'test_done': {
-        const leaks = await this.#end(event.test);
-        // Pushed, never thrown: a throw here would fail the whole file instead of this test.
-        if (leaks && this.#report('tests', titles.test(this.#label, pathOf(event.test)), leaks)) event.test.errors.push(await leakError(subjects.test, leaks));
-        this.#remember(event.test, `the test "${pathOf(event.test)}"`);
-        return;
-      }
+        return this.#endIfIdle(event.test) ? undefined : this.#endTest(event.test, false);
+      case 'test_done':
+        return this.#endIfIdle(event.test) ? undefined : this.#endTest(event.test, true);
       case 'run_describe_finish': {
         const block = event.describeBlock;
         if (!block.parent) return this.#finishFile(state);
-        const leaks = await this.#end(block);
-        this.#remember(block, `describe "${pathOf(block)}"`);
-        if (leaks && this.#report('suites', titles.suite(this.#label, pathOf(block)), leaks)) state.unhandledErrors.push(await suiteLeakError(subjects.suite(block.name), leaks));
-        return;
+        if (this.#endIfIdle(block)) return;
+        return this.#endSuite(block, state);
       }
       default:
     }
+  }
+
+  async #endTest(test: Circus.TestEntry, done: boolean): Promise<void> {
+    const leaks = await this.#end(test);
+    if (!done) return;
+    // Pushed, never thrown: a throw here would fail the whole file instead of this test.
+    if (leaks && this.#handOver('tests', titles.test(this.#label, pathOf(test)), leaks)) test.errors.push(await leakError(subjects.test, leaks));
+    this.#remember(test, `the test "${pathOf(test)}"`);
+  }
+
+  async #endSuite(block: Circus.DescribeBlock, state: Circus.State): Promise<void> {
+    const leaks = await this.#end(block);
+    this.#remember(block, `describe "${pathOf(block)}"`);
+    if (leaks && this.#handOver('suites', titles.suite(this.#label, pathOf(block)), leaks)) state.unhandledErrors.push(await suiteLeakError(subjects.suite(block.name), leaks));
   }
 
   /** Ends what is still open (a file that failed before its tests ran, say) and restores the environment. */
@@ -138,7 +137,7 @@ export class JestSession {
     const leaks = await unit?.end('close', (id) => this.#titles.get(id));
     this.#titles.clear();
     this.#sync();
-    if (leaks && this.#report('files', titles.file(this.#label), leaks)) state?.unhandledErrors.push(await suiteLeakError(subjects.file, leaks));
+    if (leaks && this.#handOver('files', titles.file(this.#label), leaks)) state?.unhandledErrors.push(await suiteLeakError(subjects.file, leaks));
   }
 
   #open(key: object): void {
@@ -149,10 +148,20 @@ export class JestSession {
   // The last unit ended, per key, while it is attributed (only one that kept something is).
   readonly #ended = new Map<object, Unit>();
 
+  // A unit that started nothing closes here, at once (or there was none: a concurrent test's);
+  // false leaves the unit for #end().
+  #endIfIdle(key: object): boolean {
+    const unit = this.#units.get(key);
+    if (unit && !unit.endIfIdle()) return false;
+    this.#units.delete(key);
+    this.#sync();
+    return true;
+  }
+
   async #end(key: object): Promise<LeakList | undefined> {
     const unit = this.#units.get(key);
     this.#units.delete(key);
-    const leaks = !unit || unit.endIfIdle() ? undefined : await unit.end();
+    const leaks = await unit?.end();
     if (unit?.keptSome) this.#ended.set(key, unit);
     this.#sync();
     return leaks;
@@ -171,22 +180,7 @@ export class JestSession {
   }
 
   /** Hands the leak to the reporter (or prints it, without one); true when the test must fail. */
-  #report(kind: UnitKind, title: string, leaks: LeakList): boolean {
-    const { onLeak } = this.#options;
-    if (onLeak === 'ignore') return false;
-    if (!this.#send({ file: this.#file, title, kind, leaks })) printUnreported(kind, title, this.#file, leaks, this.#options);
-    return onLeak === 'fail';
-  }
-
-  // To the reporter's directory, if there is one; false when there is none (or it is gone).
-  #send(line: LeakLine): boolean {
-    const dir = process.env[channel.LEAKS_DIR_ENV];
-    if (!dir) return false;
-    try {
-      appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify(line)}\n`);
-      return true;
-    } catch {
-      return false;
-    }
+  #handOver(kind: UnitKind, title: string, leaks: LeakList): boolean {
+    return handOver({ file: this.#file, title, kind, leaks }, this.#options);
   }
 }
