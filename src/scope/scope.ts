@@ -9,6 +9,7 @@ import { getProc, type ProcInfo } from '../proc/index.js';
 import { getRegistry, readAndRecordLastPid } from '../registry/registry.js';
 import { findContext } from '../registry/scan-context.js';
 import { groupsWithin, scopeClaim } from './claim.js';
+import { nothingStartedSince } from './idle.js';
 import { keepProcess } from './keep.js';
 import { enterAndSwapToken, exitAndRestoreToken } from './entered.js';
 import { closeScopes, hasOpenChild } from './open-scopes.js';
@@ -72,8 +73,7 @@ export class Scope {
 
   /** `spawn(file, args, options)` registered in this scope. */
   spawn(file: string | URL, args?: readonly string[], options?: SpawnOptions): Subprocess {
-    // Looked up, not imported: the test-runner integrations make a scope per test, and a worker
-    // whose tests spawn nothing should not load execa. The public entry always loads spawn.ts.
+    // Looked up, not imported: a test worker whose tests spawn nothing should not load execa.
     return getRegistry<Scope>().spawn!(file, args, { ...options, scope: this }) as Subprocess;
   }
 
@@ -166,10 +166,11 @@ export class Scope {
     return report;
   }
 
-  // Nothing was registered and no pid was allocated anywhere since the last look: nothing can
-  // carry our token or be our orphan, so no scan is needed (this keeps trivial tests free).
+  // Nothing was registered and no process took a pid since the last look (idle.ts).
   #nothingStarted(lastPid: number | null): boolean {
-    return lastPid !== null && lastPid === this.#lastPid && this.#allEnded && !getRegistry().subreaper.hasOrphans();
+    if (!this.#allEnded || !nothingStartedSince(this.#lastPid, lastPid)) return false;
+    this.#lastPid = lastPid;
+    return true;
   }
 
   /** Tears down and closes the scope: later spawns into it throw. */

@@ -40,9 +40,14 @@ function toRecord(p: EndedProcess, self: Self, alive: boolean, titleOf: TitleOf 
   return record;
 }
 
-/** The leaks of a teardown, or undefined when there were none (the common case costs nothing). */
-export function leaksOf(report: TeardownReport, self: Self, titleOf?: TitleOf): LeakList | undefined {
+/**
+ * The leaks of a teardown, or undefined when there were none (the common case costs nothing).
+ * `selfOf` is called only when there are some: its read of /proc/self/stat took milliseconds in
+ * a busy Vitest worker thread (CPU profile), once per test file, for nothing.
+ */
+export function leaksOf(report: TeardownReport, selfOf: () => Self, titleOf?: TitleOf): LeakList | undefined {
   if (report.leaks.length === 0 && report.survivors.length === 0) return undefined;
+  const self = selfOf();
   const processes = [...report.leaks.map((p) => toRecord(p, self, false, titleOf)), ...report.survivors.map((p) => toRecord(p, self, true, titleOf))];
   return { processes, problems: [...report.problems] };
 }

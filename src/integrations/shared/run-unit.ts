@@ -39,6 +39,6 @@ export class RunUnit {
     const scope = this.#scope;
     this.#scope = undefined;
     if (!scope) return undefined;
-    return leaksOf(await scope.close(), getSelf());
+    return leaksOf(await scope.close(), getSelf);
   }
 }

@@ -48,6 +48,6 @@ export class Unit {
     this.leave();
     const report = await this.scope.close({ owned });
     this.keptSome = report.kept.length > 0;
-    return leaksOf(report, getSelf(), titleOf);
+    return leaksOf(report, getSelf, titleOf);
   }
 }
