@@ -31,6 +31,8 @@ export class Subreaper {
   #sweepQueued = false;
   /** Orphans already announced to onAdopt, by identity. */
   readonly #adopted = new Set<string>();
+  // Orphans a worker thread has seen once and not yet judged (see reapOrphans).
+  readonly #sighted = new Set<string>();
 
   /** Called once for each orphan a sweep finds adopted here, alive (the watchdog's ledger hooks in). */
   onAdopt: ((pid: number, startTicks: number) => void) | undefined;
@@ -127,6 +129,13 @@ export class Subreaper {
         if (this.mayReap && native.reapChild(pid)) reaped++;
         this.#adopted.delete(key);
       } else if (this.onAdopt && !this.#adopted.has(key)) {
+        // A worker thread names an orphan on its second sighting: a child the main thread has just
+        // spawned (its crash watchdog, say) shows the main process's environment until it has exec'd.
+        if (!this.mayReap && !this.#sighted.delete(key)) {
+          if (this.#sighted.size >= ADOPTED_MAX) this.#sighted.clear();
+          this.#sighted.add(key);
+          continue;
+        }
         if (this.#adopted.size >= ADOPTED_MAX) this.#adopted.clear();
         this.#adopted.add(key);
         this.onAdopt(pid, info.startTicks);

@@ -5,7 +5,6 @@ import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environmen
 import type { Circus } from '@jest/types';
 import type { JestSession } from './session.js';
 
-
 /**
  * `testEnvironment: 'curfew/jest-environment'`: jest-environment-node, plus a scope for every
  * test, describe block and test file, torn down when it finishes (a test after its afterEach
