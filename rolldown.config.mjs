@@ -63,22 +63,20 @@ const cjsImportMeta = {
     return code.includes(META_URL) ? { code: `const ${META_URL}=require("node:url").pathToFileURL(__filename).href;${code}`, map: null } : null;
   },
 };
-const workerOutput = (file, format) => ({
-  file,
-  format,
-  codeSplitting: false,
-  minify: workerMinify,
-  comments: false,
-  // CommonJS: its lazy files are required when first needed, not imported (an import() would start the ESM loader).
-  ...(format === 'cjs' ? { dynamicImportInCjs: false } : { plugins: [builtinImports] }),
-});
+// What differs between an ES module worker entry and a CommonJS one: the files' extension, the
+// entry's plugins and the output's. A CommonJS entry requires its lazy files when first needed
+// (an import() would start the ESM loader), and its builtins are plain require()s.
+const FORMATS = {
+  esm: { ext: 'js', plugins: [], output: { plugins: [builtinImports] } },
+  cjs: { ext: 'cjs', plugins: [cjsImportMeta], output: { dynamicImportInCjs: false } },
+};
+const workerOutput = (file, format) => ({ file, format, codeSplitting: false, minify: workerMinify, comments: false, ...FORMATS[format].output });
 // A worker entry (`dir/name.js` becomes `dir/name.bundle.js`) and its lazy files (`dir/name.<part>.js`);
 // `.cjs` for format 'cjs'.
 const workerEntry = (input, parts, format = 'esm') => {
   const dir = dirname(input);
   const name = basename(input, '.js');
-  const ext = format === 'cjs' ? 'cjs' : 'js';
-  const plugins = format === 'cjs' ? [cjsImportMeta] : [];
+  const { ext, plugins } = FORMATS[format];
   const lazy = Object.fromEntries(Object.entries(parts).map(([part, from]) => [`${name}.${part}.${ext}`, from]));
   return [
     { input, platform: 'node', external, plugins: [lazyFiles(lazy), ...plugins], output: workerOutput(`${dir}/${name}.bundle.${ext}`, format), logLevel: 'warn' },

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { identity, type ProcInfo } from '../proc/index.js';
+import { leadsGroup } from '../proc/threads-since.js';
 import type { FindContext } from './context.js';
 
 /** pids below this are never handed out again once the counter wraps (the kernel's RESERVED_PIDS). */
@@ -119,9 +120,8 @@ export function candidates(ctx: FindContext): { table: Map<number, ProcInfo>; su
     for (const pid of [...memory.keep, ...fresh]) {
       const info = proc.stat(pid);
       // A probed pid may be a new thread's id; it is one of its process, not a process of its
-      // own (a leaked Node server would be reported once per thread). Only a multithreaded
-      // group's stat can come from a thread, so only then is the status read.
-      if (info && (info.threads <= 1 || proc.isProcess(pid))) table.set(pid, info);
+      // own (a leaked Node server would be reported once per thread).
+      if (info && leadsGroup(proc, info)) table.set(pid, info);
     }
   } else if (ctx.settle && (ctx.walk || proc.pids)) {
     // Our subtree while we are the subreaper, else the whole table; read until settled.

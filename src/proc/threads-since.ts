@@ -1,10 +1,20 @@
 import type { ProcSource } from './source.js';
+import type { ProcInfo } from './types.js';
 
 /**
  * Past this many new pids, the scan decides: the check is for the few ids that threads starting
  * elsewhere take (a runner's next worker thread), not for a busy machine.
  */
 const MAX_CHECKED = 16;
+
+/**
+ * Whether a pid's stat is its process's own, not one of its threads' (a thread's id answers in
+ * /proc when asked by number). Only a group of several threads has other ids, so only then is the
+ * status read.
+ */
+export function leadsGroup(proc: ProcSource, info: ProcInfo): boolean {
+  return info.threads <= 1 || proc.isProcess(info.pid);
+}
 
 /**
  * Whether every pid handed out after `from`, up to `to`, is a thread of a running process. Linux
@@ -18,9 +28,8 @@ export function onlyThreadsSince(proc: ProcSource, from: number, to: number): bo
   if (to === from) return true;
   if (to < from || to - from > MAX_CHECKED) return false;
   for (let pid = from + 1; pid <= to; pid++) {
-    // /proc/<tid>/stat counts the whole group's threads; only a group of several has other ids.
     const info = proc.stat(pid);
-    if (!info || info.threads <= 1 || proc.isProcess(pid)) return false;
+    if (!info || leadsGroup(proc, info)) return false;
   }
   return true;
 }

@@ -21,6 +21,10 @@ export function threadIds(): number[] {
   }
 }
 
+/** Whether an environment is that of a crash watchdog of this process (any thread's). */
+export function isOwnWatchdog(environ: string | null): boolean {
+  return environ !== null && findEnv(environ, WATCHDOG_ENV) === String(process.pid);
+}
 
 /** How long an answer of othersRunCurfew() holds: a few scans share it. */
 const ANSWER_MS = 100;
@@ -38,7 +42,7 @@ export function othersRunCurfew(proc: ProcSource, tid = ownTid()): boolean {
   let others = false;
   for (const thread of threadIds()) {
     if (thread === tid) continue;
-    if (proc.childrenOfTask(process.pid, thread).some((pid) => findEnv(proc.environ(pid) ?? '', WATCHDOG_ENV) === String(process.pid))) {
+    if (proc.childrenOfTask(process.pid, thread).some((pid) => isOwnWatchdog(proc.environ(pid)))) {
       others = true;
       break;
     }

@@ -1,7 +1,7 @@
 import { isMainThread } from '../main-thread.js';
-import { TOKEN_ENV, WATCHDOG_ENV } from '../ids.js';
+import { TOKEN_ENV } from '../ids.js';
 import { findEnv, getProc } from '../proc/index.js';
-import { othersRunCurfew } from '../reaper/threads.js';
+import { isOwnWatchdog, othersRunCurfew } from '../reaper/threads.js';
 import type { RegisteredScope, Registry } from './types.js';
 
 /** Orphans pinned to a scope are remembered up to this many (then the memory starts again). */
@@ -33,7 +33,7 @@ function judgeOrphan<S extends RegisteredScope>(open: readonly S[], startTicks: 
   // A crash watchdog of this process (any thread's: each has its own, a child of that thread or,
   // once it is gone, of the main thread) is nobody's orphan: ending it would only make its owner
   // start another (seen on a real suite in Vitest's threads pool).
-  if (environ && findEnv(environ, WATCHDOG_ENV) === String(process.pid)) return undefined;
+  if (isOwnWatchdog(environ)) return undefined;
   const chain = environ ? findEnv(environ, TOKEN_ENV)?.split(':') : undefined;
   for (const id of (chain ?? []).reverse()) for (const scope of open) if (scope.id === id) return scope;
   // On a worker thread the orphans of every thread land on the main thread: while another thread

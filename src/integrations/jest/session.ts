@@ -108,16 +108,13 @@ export class JestSession {
   }
 
   async #endTest(test: Circus.TestEntry, done: boolean): Promise<void> {
-    const leaks = await this.#end(test);
-    if (!done) return;
+    const leaks = await this.#end(test, done ? `the test "${pathOf(test)}"` : undefined);
     // Pushed, never thrown: a throw here would fail the whole file instead of this test.
-    if (leaks && this.#handOver('tests', titles.test(this.#label, pathOf(test)), leaks)) test.errors.push(await leakError(subjects.test, leaks));
-    this.#remember(test, `the test "${pathOf(test)}"`);
+    if (done && leaks && this.#handOver('tests', titles.test(this.#label, pathOf(test)), leaks)) test.errors.push(await leakError(subjects.test, leaks));
   }
 
   async #endSuite(block: Circus.DescribeBlock, state: Circus.State): Promise<void> {
-    const leaks = await this.#end(block);
-    this.#remember(block, `describe "${pathOf(block)}"`);
+    const leaks = await this.#end(block, `describe "${pathOf(block)}"`);
     if (leaks && this.#handOver('suites', titles.suite(this.#label, pathOf(block)), leaks)) state.unhandledErrors.push(await suiteLeakError(subjects.suite(block.name), leaks));
   }
 
@@ -145,9 +142,6 @@ export class JestSession {
     this.#sync();
   }
 
-  // The last unit ended, per key, while it is attributed (only one that kept something is).
-  readonly #ended = new Map<object, Unit>();
-
   // A unit that started nothing closes here, at once (or there was none: a concurrent test's);
   // false leaves the unit for #end().
   #endIfIdle(key: object): boolean {
@@ -158,21 +152,15 @@ export class JestSession {
     return true;
   }
 
-  async #end(key: object): Promise<LeakList | undefined> {
-    const unit = this.#units.get(key);
+  // Ends a unit that started something (#endIfIdle said so). One that left something running for
+  // its owner is remembered by `title`, for the file's report.
+  async #end(key: object, title: string | undefined): Promise<LeakList | undefined> {
+    const unit = this.#units.get(key)!;
     this.#units.delete(key);
-    const leaks = await unit?.end();
-    if (unit?.keptSome) this.#ended.set(key, unit);
+    const leaks = await unit.end();
+    if (unit.keptSome && title) this.#titles.set(unit.scope.id, title);
     this.#sync();
     return leaks;
-  }
-
-  // A unit that left something running for its owner is remembered by title, for the file's report.
-  #remember(key: object, title: string): void {
-    const unit = this.#ended.get(key);
-    if (!unit) return;
-    this.#ended.delete(key);
-    this.#titles.set(unit.scope.id, title);
   }
 
   #sync(): void {
